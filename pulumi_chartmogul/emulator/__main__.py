@@ -1,0 +1,87 @@
+"""Command line: ``python -m pulumi_chartmogul.emulator [--host] [--port] [--db] [--api-key] ...``.
+
+The first line on stdout is the API root, printed once the server accepts connections; nothing else is
+written to stdout, so a parent process can read the root with one ``readline()``. Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+import sys
+
+import uvicorn
+
+from .app import create_app
+from .faults import Controls
+from .store import Store
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pulumi_chartmogul.emulator",
+                                     description="A local ChartMogul API (data sources and plans).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_non_negative, default=0, help="port; 0 picks a free one (default)")
+    parser.add_argument("--db", default=None, help="SQLite file for state; in memory when absent")
+    parser.add_argument("--api-key", default=None, help="accept only this key (default: any non-empty key)")
+    parser.add_argument("--rate-limit", type=_positive, default=None,
+                        help="requests per second before 429 (the real API allows 40; default off)")
+    parser.add_argument("--max-connections", type=_positive, default=None,
+                        help="requests in flight before 503 (the real API allows 20; default off)")
+    parser.add_argument("--latency-ms", type=_non_negative, default=0, help="added to every /v1 request")
+    parser.add_argument("--seed", type=int, default=None, help="makes generated uuids reproducible")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    store = Store(args.db, seed=args.seed)
+    controls = Controls(rate_limit=args.rate_limit, max_connections=args.max_connections)
+    app = create_app(store, controls, api_key=args.api_key, latency_ms=args.latency_ms)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(app, log_level="info", access_log=True, timeout_keep_alive=30,
+                            lifespan="off", server_header=False, date_header=True)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                await task  # startup failed: surface the error
+                return
+            await asyncio.sleep(0.01)
+        shown_host = f"[{host}]" if family == socket.AF_INET6 else host
+        print(f"http://{shown_host}:{port}/v1", flush=True)
+        await task
+    finally:
+        # Every write is committed as it happens; closing checkpoints the WAL into the file.
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Start and stop ``python -m pulumi_chartmogul.emulator`` as a real process on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+@dataclass
+class Emulator:
+    """A running emulator: its API root, its process, and helpers for the admin surface."""
+
+    api_root: str
+    process: subprocess.Popen[str]
+    stderr_path: str
+
+    @property
+    def base(self) -> str:
+        return self.api_root.removesuffix("/v1")
+
+    def reset(self) -> None:
+        requests.post(f"{self.base}/_emulator/reset", timeout=10).raise_for_status()
+
+    def stats(self) -> dict[str, Any]:
+        response = requests.get(f"{self.base}/_emulator/stats", timeout=10)
+        response.raise_for_status()
+        return dict(response.json())
+
+    def set_faults(self, rules: list[dict[str, Any]], seed: int | None = None) -> None:
+        response = requests.post(f"{self.base}/_emulator/faults", json={"seed": seed, "rules": rules}, timeout=10)
+        response.raise_for_status()
+
+    def clear_faults(self) -> None:
+        requests.delete(f"{self.base}/_emulator/faults", timeout=10).raise_for_status()
+
+    def api(self, method: str, path: str, key: str = "test-key", **kwargs: Any) -> requests.Response:
+        """One raw request to the emulated API (no retries), authenticated with ``key``."""
+        return requests.request(method, f"{self.api_root}{path}", auth=(key, ""), timeout=10, **kwargs)
+
+    def stderr(self) -> str:
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+
+@contextmanager
+def running_emulator(*args: str, env: dict[str, str] | None = None) -> Iterator[Emulator]:
+    with tempfile.NamedTemporaryFile("w+", prefix="emulator-", suffix=".log", delete=False) as log:
+        stderr_path = log.name
+    with open(stderr_path, "w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+    try:
+        assert process.stdout is not None
+        api_root = process.stdout.readline().strip()
+        if not api_root.startswith("http://127.0.0.1:"):
+            process.kill()
+            with open(stderr_path) as log_file:
+                raise RuntimeError(f"emulator did not start: {api_root!r}\n{log_file.read()}")
+        yield Emulator(api_root, process, stderr_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        os.unlink(stderr_path)
