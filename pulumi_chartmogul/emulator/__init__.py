@@ -3,11 +3,6 @@
 Run it with ``python -m pulumi_chartmogul.emulator``; needs the ``emulator`` extra (FastAPI, uvicorn).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    EMULATOR_VERSION = version("pulumi-chartmogul")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    EMULATOR_VERSION = "0.0.0+source"
+from .._version import __version__ as EMULATOR_VERSION
 
 __all__ = ["EMULATOR_VERSION"]

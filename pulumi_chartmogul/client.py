@@ -1,0 +1,189 @@
+"""ChartMogul HTTP client: one ``requests`` session per thread, Basic auth, timeouts, the retry policy.
+
+The provider host calls into one provider object from 4 threads at once, and ``requests.Session`` is not
+thread-safe, so each thread lazily gets its own session (sharing nothing but the settings).
+
+Retry policy (:class:`RetryPolicy`, the only place it lives): GET, PATCH and DELETE are retried on 429, 5xx,
+connection and read errors; POST only when the server surely did nothing: 429, 503, or a connection that
+never opened. Backoff is exponential with jitter, ``Retry-After`` is honoured, and both the number of attempts
+(``maxRetries``) and the total time spent retrying are capped. A POST that fails ambiguously is not retried
+here: the resource first looks its object up by natural key (see ``resources/_base.py``).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any, Self
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from ._version import __version__
+from .errors import APIStatusError, TransportError, error_from_response
+from .settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The server answers these before doing anything, so even a POST may be sent again.
+POST_RETRY_STATUSES = frozenset({429, 503})
+CONNECT_TIMEOUT_CAP_SECONDS = 10.0
+MAX_PER_PAGE = 200
+
+
+class RetryPolicy(Retry):
+    """urllib3's ``Retry`` with the two rules it lacks: per-method status lists and a total time budget.
+
+    The budget starts at the first failure of a request (``new()`` is only called by ``increment()``), so one
+    adapter-level policy serves every request without per-request state.
+    """
+
+    def __init__(self, *args: Any, budget_seconds: float = 60.0, deadline: float | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget_seconds = budget_seconds
+        self.deadline = deadline
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> RetryPolicy:
+        return cls(
+            total=settings.max_retries,
+            redirect=0,
+            allowed_methods=SAFE_METHODS,  # read errors (the request was sent) are retried only for these
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=0.5,
+            backoff_max=20.0,
+            raise_on_status=False,  # the last error response reaches the caller with its body
+            respect_retry_after_header=True,
+            budget_seconds=settings.retry_budget_seconds,
+        )
+
+    def new(self, **kw: Any) -> Self:
+        deadline = self.deadline if self.deadline is not None else time.monotonic() + self.budget_seconds
+        kw.setdefault("budget_seconds", self.budget_seconds)
+        kw.setdefault("deadline", deadline)
+        return super().new(**kw)
+
+    def remaining_seconds(self) -> float:
+        if self.deadline is None:
+            return self.budget_seconds
+        return max(0.0, self.deadline - time.monotonic())
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        statuses = POST_RETRY_STATUSES if method.upper() == "POST" else RETRY_STATUSES
+        return status_code in statuses and bool(self.total) and self.remaining_seconds() > 0
+
+    def is_exhausted(self) -> bool:
+        return super().is_exhausted() or (self.deadline is not None and self.remaining_seconds() <= 0)
+
+    def get_backoff_time(self) -> float:
+        failures = len(self.history)
+        if failures == 0:
+            return 0.0
+        ceiling = min(self.backoff_max, self.backoff_factor * (2 ** (failures - 1)))
+        return min(self._jitter(ceiling), self.remaining_seconds())
+
+    @staticmethod
+    def _jitter(ceiling: float) -> float:
+        """'Equal jitter': half the ceiling, plus up to another half at random, so retries spread out."""
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.remaining_seconds())
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the connection was never opened, so the server cannot have seen the request."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason: Any = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, ConnectTimeoutError)  # NewConnectionError (refused, DNS) is one too
+
+
+class ChartMogulClient:
+    """Synchronous, thread-safe access to the ChartMogul API root given in ``settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._timeout = (min(CONNECT_TIMEOUT_CAP_SECONDS, settings.timeout_seconds), settings.timeout_seconds)
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.auth = (self.settings.api_key, "")
+            session.headers["User-Agent"] = f"pulumi-chartmogul/{__version__}"
+            session.headers["Accept"] = "application/json"
+            session.trust_env = False  # no netrc or proxy surprises: the endpoint is exactly what was configured
+            adapter = HTTPAdapter(max_retries=RetryPolicy.for_settings(self.settings), pool_maxsize=4)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self._local.session = session
+        return session
+
+    def request(self, method: str, path: str, *, json: Mapping[str, Any] | None = None,
+                params: Mapping[str, Any] | None = None) -> Any:
+        """One API call (with the policy's retries). Returns the parsed JSON body, or None for 204."""
+        url = f"{self.settings.endpoint}{path}"
+        try:
+            response = self._session().request(method, url, json=json, params=params, timeout=self._timeout)
+        except requests.RequestException as exc:
+            # Raised from None: the original exception text is ours to vet, so it is redacted and kept as text.
+            raise TransportError(
+                self.settings.redact(f"{method} {path}: {type(exc).__name__}: {exc}"), never_sent=_never_sent(exc)
+            ) from None
+        if response.status_code >= 400:
+            error: APIStatusError = error_from_response(response.status_code, response.content)
+            error.message = self.settings.redact(error.message)
+            raise error
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    # -- data sources -------------------------------------------------------------------------------
+
+    def create_data_source(self, name: str) -> dict[str, Any]:
+        return dict(self.request("POST", "/data_sources", json={"name": name}))
+
+    def get_data_source(self, uuid: str) -> dict[str, Any]:
+        return dict(self.request("GET", f"/data_sources/{uuid}"))
+
+    def list_data_sources(self, **filters: str) -> list[dict[str, Any]]:
+        return list(self.request("GET", "/data_sources", params=filters)["data_sources"])
+
+    def delete_data_source(self, uuid: str) -> None:
+        self.request("DELETE", f"/data_sources/{uuid}")
+
+    # -- plans --------------------------------------------------------------------------------------
+
+    def create_plan(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self.request("POST", "/plans", json=fields))
+
+    def get_plan(self, uuid: str) -> dict[str, Any]:
+        return dict(self.request("GET", f"/plans/{uuid}"))
+
+    def update_plan(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        # The API answers 202 with the full, updated plan (chartmogul-api.md §3.5).
+        return dict(self.request("PATCH", f"/plans/{uuid}", json=fields))
+
+    def delete_plan(self, uuid: str) -> None:
+        self.request("DELETE", f"/plans/{uuid}")
+
+    def list_plans(self, **filters: str) -> Iterator[dict[str, Any]]:
+        """Every plan matching ``filters``, following the cursor page by page."""
+        params: dict[str, Any] = {**filters, "per_page": MAX_PER_PAGE}
+        while True:
+            page = self.request("GET", "/plans", params=params)
+            yield from page.get("plans", [])
+            if not page.get("has_more") or not page.get("cursor"):
+                return
+            params["cursor"] = page["cursor"]

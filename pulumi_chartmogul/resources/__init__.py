@@ -1,0 +1,1 @@
+"""One module per resource: the Resource class (typed args and outputs) and its provider."""

@@ -1,0 +1,216 @@
+"""Provider machinery shared by every resource: check via the spec, diff via the field policy, configuration,
+create-without-duplicates, and the fix for the SDK's ``serialize_provider`` recursion bug.
+
+A resource module declares its spec (``specs.py``), its :class:`FieldPolicy` and the API calls; everything
+about how Pulumi's engine talks to a dynamic provider (floats, dropped ``None``, unknowns, echoing inputs into
+outputs) is handled here once.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.runtime.rpc import contains_unknowns
+from pydantic import ValidationError
+
+from ..client import ChartMogulClient
+from ..errors import AlreadyExistsError, ChartMogulError, ConfigurationError, ServerError, TransportError
+from ..settings import load_settings
+from ..specs import ResourceSpec
+
+PROVIDER_KEY = "__provider"
+AMBIGUOUS_CREATE_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class FieldPolicy:
+    """How each input field reacts to a change: patched in place, or the object is replaced.
+
+    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff; ``computed`` fields are
+    owned by the server.
+    """
+
+    update: frozenset[str]
+    replace: frozenset[str]
+    computed: frozenset[str]
+    create_only: frozenset[str] = field(default_factory=lambda: frozenset({"adopt"}))
+
+    @property
+    def inputs(self) -> frozenset[str]:
+        return self.update | self.replace | self.create_only
+
+
+def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResult:
+    """Validate ``news`` against ``spec``: one CheckFailure per bad field, values still unknown skipped."""
+    props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+    unknown = {k for k, v in props.items() if contains_unknowns(v)}
+    candidate = {k: (spec.preview_placeholders.get(k, v) if k in unknown else v) for k, v in props.items()}
+    try:
+        model = spec.model_validate(candidate)
+    except ValidationError as exc:
+        return CheckResult(dict(news), [_failure(spec, error) for error in exc.errors()])
+    checked = model.model_dump(mode="json")
+    for key in unknown:
+        checked[key] = props[key]  # hand the unknown back untouched: the engine resolves it later
+    return CheckResult(checked, [])
+
+
+def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
+    location = error.get("loc") or ("",)
+    prop = str(location[0])
+    kind = error.get("type")
+    if kind == "missing":
+        reason = "is required"
+    elif kind == "extra_forbidden":
+        known = ", ".join(sorted(spec.model_fields))
+        reason = f"is not a property of this resource (known properties: {known})"
+    else:
+        reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return CheckFailure(prop, f"{prop} {reason}" if kind in ("missing", "extra_forbidden") else f"{prop}: {reason}")
+
+
+def diff_inputs(policy: FieldPolicy, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    """Compare the old outputs (which echo every input) with the new inputs, field by field, per policy."""
+    changed = [
+        key for key in sorted(policy.update | policy.replace)
+        if contains_unknowns(news.get(key)) or _normal(olds.get(key)) != _normal(news.get(key))
+    ]
+    replaces = [key for key in changed if key in policy.replace]
+    # Replacing never collides with the old object: every replace-field is part of the natural key or the
+    # parent, so create-before-delete (the engine's default) keeps the old object until the new one exists.
+    return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+
+def _normal(value: Any) -> Any:
+    """Numbers cross gRPC as doubles: 3 and 3.0 are the same value."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def create_without_duplicates(
+    post: Callable[[], dict[str, Any]],
+    find: Callable[[], dict[str, Any] | None],
+) -> tuple[dict[str, Any], bool]:
+    """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
+
+    Returns the object and whether it was found rather than created by the final POST. A create is ambiguous
+    when the request may have reached the server but no answer came back: a read timeout or a connection
+    reset after sending, or a 5xx other than 503. Then the object is looked up; only if it is not there is
+    the POST repeated. An "already exists" after an ambiguous attempt is our own earlier POST, found again.
+    """
+    ambiguous: ChartMogulError | None = None
+    for attempt in range(AMBIGUOUS_CREATE_ATTEMPTS):
+        try:
+            return post(), False
+        except AlreadyExistsError:
+            if ambiguous is None:
+                raise
+            found = find()
+            if found is not None:
+                return found, True
+            raise
+        except (TransportError, ServerError) as exc:
+            if not _may_have_landed(exc):
+                raise
+            ambiguous = exc
+        found = find()
+        if found is not None:
+            return found, True
+        time.sleep(min(2.0, 0.25 * 2**attempt))
+    assert ambiguous is not None
+    raise ambiguous
+
+
+def _may_have_landed(exc: ChartMogulError) -> bool:
+    if isinstance(exc, TransportError):
+        return not exc.never_sent
+    return exc.status is not None and exc.status >= 500 and exc.status != 503
+
+
+class ChartMogulProvider(ResourceProvider):
+    """Base of each resource's provider. Holds no state when pickled: the client is built in ``configure``.
+
+    Class-level defaults (not ``__init__``) keep old pickles in state loadable when attributes are added.
+    """
+
+    serialize_as_secret_always = False  # nothing secret is ever pickled: see configure()
+    spec: ClassVar[type[ResourceSpec]]
+    policy: ClassVar[FieldPolicy]
+    _client: ChartMogulClient | None = None
+    _configuration_error: ConfigurationError | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        try:
+            self._client = ChartMogulClient(load_settings(req.config.get))
+        except ConfigurationError as exc:
+            # check and diff need no API; the error is raised by the first call that does.
+            self._configuration_error = exc
+
+    @property
+    def client(self) -> ChartMogulClient:
+        if self._client is None:
+            raise self._configuration_error or ConfigurationError(
+                "the provider was not configured (configure() never ran)"
+            )
+        return self._client
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never pickle the client (it holds the key) nor a configuration error.
+        return {}
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return check_inputs(self.spec, news)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_inputs(self.policy, olds, news)
+
+    def echo_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The input fields of ``props`` (normalised), for outputs: the engine diffs against old outputs."""
+        return {k: _normal(v) for k, v in props.items() if k in self.policy.inputs and v is not None}
+
+
+# -- serialize_provider fix ---------------------------------------------------------------------------
+
+_SERIALIZE_LOCK = threading.Lock()
+
+
+def install_serialize_provider_fix() -> None:
+    """Make ``pulumi.dynamic``'s ``serialize_provider`` safe for thousands of resources.
+
+    The SDK (up to at least 3.272) replaces ``pickle._Pickler._batch_setitems``/``save_dict`` with wrappers of
+    the previous value on every call and never restores them, so each dynamic resource adds a stack frame per
+    pickled dict until a RecursionError near resource 300 (pulumi-dynamic.md §2.2). We restore them after each
+    call. Our providers carry no state, so their blob depends only on the class: it is computed once per class.
+    """
+    from pulumi.dynamic import dynamic
+
+    original = dynamic.serialize_provider
+    if getattr(original, "_chartmogul_fixed", False):
+        return
+    blobs: dict[type, str] = {}
+
+    @functools.wraps(original)
+    def serialize_provider(provider: ResourceProvider) -> str:
+        stateless = isinstance(provider, ChartMogulProvider)
+        if stateless and type(provider) in blobs:
+            return blobs[type(provider)]
+        with _SERIALIZE_LOCK:
+            saved = (pickle._Pickler._batch_setitems, pickle._Pickler.save_dict)  # type: ignore[attr-defined]
+            try:
+                blob: str = original(provider)
+            finally:
+                pickle._Pickler._batch_setitems, pickle._Pickler.save_dict = saved  # type: ignore[attr-defined]
+        if stateless:
+            blobs[type(provider)] = blob
+        return blob
+
+    serialize_provider._chartmogul_fixed = True  # type: ignore[attr-defined]
+    dynamic.serialize_provider = serialize_provider

@@ -1,0 +1,121 @@
+"""``DataSource``: a ChartMogul custom data source. Create, read, delete; any change is a replacement
+(the API has no update for data sources, chartmogul-api.md §2.6)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+
+from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
+from ..specs import DataSourceSpec
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates
+
+POLICY = FieldPolicy(
+    update=frozenset(),
+    replace=frozenset({"name"}),
+    computed=frozenset({"uuid", "system", "status", "created_at"}),
+)
+
+
+def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] | None:
+    """The data source with this name (names are unique per account), or None."""
+    return next((s for s in provider.client.list_data_sources(name=name) if s.get("name") == name), None)
+
+
+class DataSourceProvider(ChartMogulProvider):
+    spec = DataSourceSpec
+    policy = POLICY
+
+    def _outputs(self, source: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **self.echo_inputs(inputs),
+            "uuid": source["uuid"],
+            "name": source["name"],
+            "system": source.get("system", ""),
+            "status": source.get("status", ""),
+            "created_at": source.get("created_at", ""),
+        }
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        name = props["name"]
+        try:
+            source, _ = create_without_duplicates(
+                lambda: self.client.create_data_source(name), lambda: find_data_source(self, name)
+            )
+        except AlreadyExistsError:
+            existing = find_data_source(self, name)
+            if existing is None:
+                raise
+            if not props.get("adopt"):
+                raise ChartMogulError(
+                    f"a data source named {name!r} already exists (uuid {existing['uuid']}). Set adopt=True on "
+                    "this DataSource to manage the existing one, or choose another name.",
+                    status=422,
+                    param="name",
+                ) from None
+            source = existing
+        return CreateResult(source["uuid"], self._outputs(source, props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            source = self.client.get_data_source(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        outputs = self._outputs(source, props)
+        return ReadResult(source["uuid"], outputs, inputs=self.echo_inputs(outputs))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only `adopt` can change without a replacement, and it matters only at create: nothing to send.
+        return UpdateResult({**olds, **self.echo_inputs(news)})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFoundError):  # already gone: that is what delete wants
+            self.client.delete_data_source(id_)
+
+
+@dataclass
+class DataSourceArgs:
+    """Arguments of :class:`DataSource` (the alternative, typed calling style)."""
+
+    name: pulumi.Input[str] | None = None
+    adopt: bool = False
+
+
+class DataSource(Resource, module="chartmogul", name="DataSource"):
+    """A ChartMogul custom data source.
+
+    ``name`` defaults to the resource name. Renaming replaces the source, and deleting a source deletes the
+    plans in it. With ``adopt=True`` an existing source of the same name is taken over instead of failing.
+    """
+
+    uuid: pulumi.Output[str]
+    name: pulumi.Output[str]
+    system: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: DataSourceArgs | None = None,
+        *,
+        name: pulumi.Input[str] | None = None,
+        adopt: bool | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if args is not None:
+            name = args.name if name is None else name
+            adopt = args.adopt if adopt is None else adopt
+        props = {
+            "name": resource_name if name is None else name,
+            "adopt": bool(adopt),
+            "uuid": None,
+            "system": None,
+            "status": None,
+            "created_at": None,
+        }
+        super().__init__(DataSourceProvider(), resource_name, props, opts)

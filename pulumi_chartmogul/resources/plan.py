@@ -1,0 +1,147 @@
+"""``Plan``: a ChartMogul subscription plan in a data source. ``name``, ``interval_count`` and
+``interval_unit`` are patched in place; a new ``data_source_uuid`` or ``external_id`` replaces the plan."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+
+from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
+from ..specs import PlanSpec
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates
+
+POLICY = FieldPolicy(
+    update=frozenset({"name", "interval_count", "interval_unit"}),
+    replace=frozenset({"data_source_uuid", "external_id"}),
+    computed=frozenset({"uuid"}),
+)
+API_FIELDS = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
+
+
+def find_plan(provider: ChartMogulProvider, data_source_uuid: str, external_id: str) -> dict[str, Any] | None:
+    """The plan with this external id in this data source (unique there), or None."""
+    matches = provider.client.list_plans(data_source_uuid=data_source_uuid, external_id=external_id)
+    return next(
+        (p for p in matches if p.get("external_id") == external_id and p.get("data_source_uuid") == data_source_uuid),
+        None,
+    )
+
+
+class PlanProvider(ChartMogulProvider):
+    spec = PlanSpec
+    policy = POLICY
+
+    def _outputs(self, plan: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        return {**self.echo_inputs(inputs), **{f: plan[f] for f in API_FIELDS}, "uuid": plan["uuid"]}
+
+    def _declared(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        declared = self._declared(props)
+        source, external_id = declared["data_source_uuid"], declared["external_id"]
+        try:
+            plan, found = create_without_duplicates(
+                lambda: self.client.create_plan(declared), lambda: find_plan(self, source, external_id)
+            )
+        except AlreadyExistsError:
+            existing = find_plan(self, source, external_id)
+            if existing is None:
+                raise
+            if not props.get("adopt"):
+                raise ChartMogulError(
+                    f"a plan with external_id {external_id!r} already exists in data source {source} "
+                    f"(uuid {existing['uuid']}). Set adopt=True on this Plan to manage the existing one, or "
+                    "choose another external_id.",
+                    status=422,
+                    param="external_id",
+                ) from None
+            plan, found = existing, True
+        if found:
+            plan = self._converge(plan, declared)
+        return CreateResult(plan["uuid"], self._outputs(plan, props))
+
+    def _converge(self, plan: dict[str, Any], declared: dict[str, Any]) -> dict[str, Any]:
+        """Patch a found plan to the declared fields, if it differs."""
+        patch = {f: declared[f] for f in POLICY.update if plan.get(f) != declared[f]}
+        return self.client.update_plan(plan["uuid"], patch) if patch else plan
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            plan = self.client.get_plan(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        outputs = self._outputs(plan, props)
+        return ReadResult(plan["uuid"], outputs, inputs=self.echo_inputs(outputs))
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        declared = self._declared(news)
+        plan = self.client.update_plan(id_, {f: declared[f] for f in sorted(POLICY.update)})
+        return UpdateResult(self._outputs(plan, news))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFoundError):  # already gone, e.g. with its data source
+            self.client.delete_plan(id_)
+
+
+@dataclass
+class PlanArgs:
+    """Arguments of :class:`Plan` (the alternative, typed calling style)."""
+
+    data_source_uuid: pulumi.Input[str]
+    name: pulumi.Input[str]
+    interval_count: pulumi.Input[int]
+    interval_unit: pulumi.Input[str]
+    external_id: pulumi.Input[str] | None = None
+    adopt: bool = False
+
+
+class Plan(Resource, module="chartmogul", name="Plan"):
+    """A ChartMogul subscription plan.
+
+    ``external_id`` defaults to the resource name, so it is stable across runs and a create whose answer was
+    lost is found again instead of duplicated. With ``adopt=True`` an existing plan with the same
+    ``external_id`` in the data source is taken over (and patched to the declared fields).
+    """
+
+    uuid: pulumi.Output[str]
+    data_source_uuid: pulumi.Output[str]
+    name: pulumi.Output[str]
+    interval_count: pulumi.Output[int]
+    interval_unit: pulumi.Output[str]
+    external_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: PlanArgs | None = None,
+        *,
+        data_source_uuid: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        interval_count: pulumi.Input[int] | None = None,
+        interval_unit: pulumi.Input[str] | None = None,
+        external_id: pulumi.Input[str] | None = None,
+        adopt: bool | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if args is not None:
+            data_source_uuid = args.data_source_uuid if data_source_uuid is None else data_source_uuid
+            name = args.name if name is None else name
+            interval_count = args.interval_count if interval_count is None else interval_count
+            interval_unit = args.interval_unit if interval_unit is None else interval_unit
+            external_id = args.external_id if external_id is None else external_id
+            adopt = args.adopt if adopt is None else adopt
+        props = {
+            "data_source_uuid": data_source_uuid,
+            "name": name,
+            "interval_count": interval_count,
+            "interval_unit": interval_unit,
+            "external_id": resource_name if external_id is None else external_id,
+            "adopt": bool(adopt),
+            "uuid": None,
+        }
+        super().__init__(PlanProvider(), resource_name, props, opts)

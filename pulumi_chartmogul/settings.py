@@ -1,0 +1,105 @@
+"""Where the API key, endpoint, timeout and retry budget come from, and the one redaction helper.
+
+Read inside the provider host by ``configure()``: stack config (``chartmogul:*``) first, then the environment.
+The key is held only by :class:`Settings`, which never prints it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+DEFAULT_ENDPOINT = "https://api.chartmogul.com/v1"
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_MAX_RETRIES = 6
+REDACTED = "[redacted]"
+
+CONFIG_API_KEY = "chartmogul:apiKey"
+CONFIG_ENDPOINT = "chartmogul:endpoint"
+CONFIG_TIMEOUT = "chartmogul:timeoutSeconds"
+CONFIG_MAX_RETRIES = "chartmogul:maxRetries"
+ENV_API_KEY = "CHARTMOGUL_API_KEY"
+ENV_ENDPOINT = "CHARTMOGUL_ENDPOINT"
+
+MISSING_KEY_MESSAGE = (
+    "No ChartMogul API key is configured. Set it with `pulumi config set --secret chartmogul:apiKey <key>` "
+    f"or in the {ENV_API_KEY} environment variable."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_key: str = field(repr=False)
+    endpoint: str = DEFAULT_ENDPOINT
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    def redact(self, text: str) -> str:
+        """``text`` with the key removed; for anything that may be shown, logged or raised."""
+        return redact(text, self.api_key)
+
+    @property
+    def retry_budget_seconds(self) -> float:
+        """Total time one call may spend retrying: enough for the backoff schedule, never unbounded."""
+        return max(30.0, 4 * self.timeout_seconds)
+
+
+def redact(text: str, secret: str | None) -> str:
+    if not secret:
+        return text
+    return text.replace(secret, REDACTED)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_endpoint(endpoint: str) -> str:
+    """The API root without a trailing slash; plain http is allowed only to this machine."""
+    parts = urlsplit(endpoint.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigurationError(
+            f"chartmogul:endpoint must be an absolute https:// URL such as {DEFAULT_ENDPOINT}, got {endpoint!r}"
+        )
+    if parts.username or parts.password:
+        raise ConfigurationError("chartmogul:endpoint must not contain credentials; set chartmogul:apiKey instead")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"chartmogul:endpoint {endpoint!r} uses plain http to a non-loopback host; the API key would travel "
+            "unencrypted. Use https://, or http:// only to 127.0.0.1, ::1 or localhost (the local emulator)."
+        )
+    return endpoint.strip().rstrip("/")
+
+
+def _number(name: str, raw: str, convert: Callable[[str], float | int], minimum: float) -> float | int:
+    try:
+        value = convert(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
+def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str] = os.environ) -> Settings:
+    """Settings from stack config (``config("chartmogul:apiKey")`` …), falling back to the environment."""
+    api_key = config(CONFIG_API_KEY) or environ.get(ENV_API_KEY) or ""
+    if not api_key.strip():
+        raise ConfigurationError(MISSING_KEY_MESSAGE)
+    endpoint = validate_endpoint(config(CONFIG_ENDPOINT) or environ.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT)
+    raw_timeout = config(CONFIG_TIMEOUT)
+    raw_retries = config(CONFIG_MAX_RETRIES)
+    timeout = _number(CONFIG_TIMEOUT, raw_timeout, float, 0.1) if raw_timeout else DEFAULT_TIMEOUT_SECONDS
+    retries = _number(CONFIG_MAX_RETRIES, raw_retries, int, 0) if raw_retries else DEFAULT_MAX_RETRIES
+    return Settings(api_key=api_key.strip(), endpoint=endpoint, timeout_seconds=float(timeout),
+                    max_retries=int(retries))

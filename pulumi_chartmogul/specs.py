@@ -1,0 +1,88 @@
+"""Every validation rule for resource inputs, once: pydantic models of what each resource accepts.
+
+``check`` (in ``resources/_base.py``) runs these before anything is sent, and the program-side catalog reuses
+the same field types, so a bad unit or a fractional count is reported with its field name in ``preview``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
+
+# Our limits where the API documents none: generous for real catalogs, and they stop obvious mistakes
+# (a pasted paragraph as a name, a count that overflows) before ChartMogul sees them.
+TEXT_MAX_LENGTH = 255
+INTERVAL_COUNT_MAX = 10_000
+INTERVAL_UNITS = ("day", "month", "year")
+_UUID_BODY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+DATA_SOURCE_UUID_PATTERN = rf"^ds_{_UUID_BODY}$"
+PLAN_UUID_PATTERN = rf"^pl_{_UUID_BODY}$"
+
+
+def _trimmed(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    if value != value.strip():
+        raise ValueError("must not start or end with whitespace")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    """Numbers cross gRPC as doubles, so 3 arrives as 3.0: accept that, refuse 1.5 and booleans."""
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not a boolean")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"must be a whole number, got {value}")
+        return int(value)
+    if not isinstance(value, int):
+        raise ValueError(f"must be a whole number, got {type(value).__name__}")
+    return value
+
+
+Text = Annotated[StrictStr, Field(min_length=1, max_length=TEXT_MAX_LENGTH), AfterValidator(_trimmed)]
+IntervalCount = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=INTERVAL_COUNT_MAX)]
+IntervalUnit = Literal["day", "month", "year"]
+def _data_source_uuid(value: str) -> str:
+    if not re.fullmatch(DATA_SOURCE_UUID_PATTERN, value):
+        raise ValueError(f"must be a data source uuid such as ds_1b2c3d4e-0000-4000-8000-000000000000, got {value!r}")
+    return value
+
+
+DataSourceUuid = Annotated[StrictStr, AfterValidator(_data_source_uuid)]
+
+
+class ResourceSpec(BaseModel):
+    """Common configuration: unknown properties are errors, and each spec can stand in for unknowns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Valid stand-ins for values still unknown during preview, so the known ones can be validated.
+    preview_placeholders: ClassVar[Mapping[str, Any]] = {}
+
+
+class DataSourceSpec(ResourceSpec):
+    name: Text
+    adopt: StrictBool = False
+
+    preview_placeholders: ClassVar[Mapping[str, Any]] = {"name": "placeholder", "adopt": False}
+
+
+class PlanSpec(ResourceSpec):
+    data_source_uuid: DataSourceUuid
+    name: Text
+    interval_count: IntervalCount
+    interval_unit: IntervalUnit
+    external_id: Text
+    adopt: StrictBool = False
+
+    preview_placeholders: ClassVar[Mapping[str, Any]] = {
+        "data_source_uuid": "ds_00000000-0000-4000-8000-000000000000",
+        "name": "placeholder",
+        "interval_count": 1,
+        "interval_unit": "month",
+        "external_id": "placeholder",
+        "adopt": False,
+    }
