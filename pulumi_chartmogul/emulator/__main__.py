@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
+import signal
 import socket
 import sys
 
@@ -56,9 +58,16 @@ async def serve(args: argparse.Namespace) -> None:
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # uvicorn writes headers and body separately; without NODELAY (inherited by accepted sockets on Linux)
+    # Nagle's algorithm meets the client's delayed ACK and every response costs ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((args.host, args.port))
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(app, log_level="info", access_log=True, timeout_keep_alive=30,
+    # uvicorn's default config sends the access log to stdout; the parent reads only the first line, so the
+    # pipe would fill up and block the server. Every log line goes to stderr.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    config = uvicorn.Config(app, log_config=log_config, log_level="info", access_log=True, timeout_keep_alive=30,
                             lifespan="off", server_header=False, date_header=True)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -78,6 +87,9 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default disposition that kills the
+    # process (exit 143) before the store is closed. Treat it like Ctrl-C instead: clean close, exit 0.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     return 0

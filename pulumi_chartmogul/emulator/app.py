@@ -264,6 +264,9 @@ class ApiGate:
 
     async def _gated(self, scope: Scope, receive: Receive, send: Send, send_with_version: Send,
                      method: str, template: str) -> None:
+        # Read the whole request first: a request the client gave up on (slow response, dropped connection)
+        # must still take effect, as it would on a real server that had received it.
+        receive = await _buffered(receive)
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
         if not self.controls.admit():
@@ -296,6 +299,24 @@ async def _respond_fault(send: Send, fault: Fault) -> None:
     # Gateway and server errors come back as plain text (chartmogul-api.md §4).
     await _send_raw(send, fault.status, f"{fault.status} {phrase}".encode(),
                     [*headers, (b"content-type", b"text/plain")])
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """A ``receive`` that replays the fully read request body, then defers to the real channel."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 async def _swallow(message: Message) -> None:

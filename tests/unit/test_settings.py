@@ -1,0 +1,61 @@
+"""Where the key and endpoint come from, what is refused, and that the key is never printed."""
+
+import pytest
+
+from pulumi_chartmogul.errors import ConfigurationError
+from pulumi_chartmogul.settings import DEFAULT_ENDPOINT, load_settings, redact, validate_endpoint
+
+KEY = "sk-unit-7f3a9c"
+
+
+def config(values: dict[str, str]):
+    return values.get
+
+
+def test_config_first_then_environment() -> None:
+    settings = load_settings(config({"chartmogul:apiKey": KEY}), {"CHARTMOGUL_API_KEY": "from-env"})
+    assert settings.api_key == KEY
+    assert settings.endpoint == DEFAULT_ENDPOINT
+    from_env = load_settings(config({}), {"CHARTMOGUL_API_KEY": "from-env", "CHARTMOGUL_ENDPOINT": "http://127.0.0.1:9/v1/"})
+    assert (from_env.api_key, from_env.endpoint) == ("from-env", "http://127.0.0.1:9/v1")
+
+
+def test_missing_key_names_both_ways_to_set_it() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(config({}), {})
+    text = str(caught.value)
+    assert "chartmogul:apiKey" in text
+    assert "CHARTMOGUL_API_KEY" in text
+
+
+@pytest.mark.parametrize("endpoint", ["http://api.chartmogul.com/v1", "http://10.0.0.5/v1", "ftp://x/v1", "nonsense",
+                                      "https://user:pw@api.chartmogul.com/v1"])
+def test_refused_endpoints(endpoint: str) -> None:
+    with pytest.raises(ConfigurationError):
+        validate_endpoint(endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ["https://api.chartmogul.com/v1", "http://127.0.0.1:8080/v1",
+                                      "http://localhost:1/v1", "http://[::1]:1/v1", "http://127.8.9.10/v1"])
+def test_accepted_endpoints(endpoint: str) -> None:
+    assert validate_endpoint(endpoint) == endpoint
+
+
+@pytest.mark.parametrize(("key", "value"), [("chartmogul:timeoutSeconds", "zero"), ("chartmogul:timeoutSeconds", "0"),
+                                            ("chartmogul:maxRetries", "-1"), ("chartmogul:maxRetries", "2.5")])
+def test_bad_numbers_name_the_setting(key: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=key):
+        load_settings(config({"chartmogul:apiKey": KEY, key: value}), {})
+
+
+def test_numbers_are_read() -> None:
+    settings = load_settings(config({"chartmogul:apiKey": KEY, "chartmogul:timeoutSeconds": "2.5",
+                                     "chartmogul:maxRetries": "0"}), {})
+    assert (settings.timeout_seconds, settings.max_retries) == (2.5, 0)
+
+
+def test_the_key_is_never_in_repr_or_redacted_text() -> None:
+    settings = load_settings(config({"chartmogul:apiKey": KEY}), {})
+    assert KEY not in repr(settings)
+    assert KEY not in settings.redact(f"auth failed for {KEY}!")
+    assert redact("nothing secret", None) == "nothing secret"
