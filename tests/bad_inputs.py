@@ -1,0 +1,81 @@
+"""The bad-input table: each entry must be refused by ``check`` with its field named, before any request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
+PLAN = "pulumi-python:dynamic/chartmogul:Plan"
+SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
+GOOD_SOURCE: dict[str, Any] = {"name": "In-house billing", "adopt": False}
+GOOD_PLAN: dict[str, Any] = {"data_source_uuid": SOURCE_UUID, "name": "Bronze", "interval_count": 1,
+                             "interval_unit": "month", "external_id": "bronze", "adopt": False}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class BadInput:
+    label: str
+    type_token: str
+    field: str
+    value: Any
+    reason_contains: str
+
+    def inputs(self) -> dict[str, Any]:
+        base = dict(GOOD_SOURCE if self.type_token == DATA_SOURCE else GOOD_PLAN)
+        if self.value is _MISSING:
+            base.pop(self.field, None)
+        else:
+            base[self.field] = self.value
+        return base
+
+
+def _source(label: str, field: str, value: Any, reason: str) -> BadInput:
+    return BadInput(label, DATA_SOURCE, field, value, reason)
+
+
+def _plan(label: str, field: str, value: Any, reason: str) -> BadInput:
+    return BadInput(label, PLAN, field, value, reason)
+
+
+BAD_INPUTS: list[BadInput] = [
+    _source("empty name", "name", "", "at least 1 character"),
+    _source("whitespace name", "name", "   ", "empty or only whitespace"),
+    _source("name with leading space", "name", " Billing", "start or end with whitespace"),
+    _source("over-long name", "name", "n" * 256, "at most 255 characters"),
+    _source("number as name", "name", 5, "valid string"),
+    _source("boolean as name", "name", True, "valid string"),
+    _source("list as name", "name", ["a"], "valid string"),
+    _source("missing name (null is dropped)", "name", _MISSING, "is required"),
+    _source("unknown field", "system", "Stripe", "not a property"),
+    _source("adopt as text", "adopt", "yes", "valid boolean"),
+    _plan("malformed data source uuid", "data_source_uuid", "ds_123", "must be a data source uuid"),
+    _plan("plan uuid as data source", "data_source_uuid", "pl_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b",
+          "must be a data source uuid"),
+    _plan("upper-case uuid", "data_source_uuid", "ds_1B2C3D4E-5F60-4718-8A9B-0C1D2E3F4A5B",
+          "must be a data source uuid"),
+    _plan("empty data source uuid", "data_source_uuid", "", "must be a data source uuid"),
+    _plan("missing data source uuid", "data_source_uuid", _MISSING, "is required"),
+    _plan("empty plan name", "name", "", "at least 1 character"),
+    _plan("tab as plan name", "name", "\t", "empty or only whitespace"),
+    _plan("over-long plan name", "name", "p" * 256, "at most 255 characters"),
+    _plan("missing plan name", "name", _MISSING, "is required"),
+    _plan("zero count", "interval_count", 0, "greater than or equal to 1"),
+    _plan("negative count", "interval_count", -3, "greater than or equal to 1"),
+    _plan("fractional count", "interval_count", 1.5, "whole number"),
+    _plan("huge count", "interval_count", 10**12, "less than or equal to 10000"),
+    _plan("count just over the limit", "interval_count", 10_001, "less than or equal to 10000"),
+    _plan("count as text", "interval_count", "3", "whole number"),
+    _plan("count as boolean", "interval_count", True, "whole number"),
+    _plan("missing count", "interval_count", _MISSING, "is required"),
+    _plan("unknown unit", "interval_unit", "week", "'day', 'month' or 'year'"),
+    _plan("capitalised unit", "interval_unit", "Month", "'day', 'month' or 'year'"),
+    _plan("empty unit", "interval_unit", "", "'day', 'month' or 'year'"),
+    _plan("number as unit", "interval_unit", 1, "'day', 'month' or 'year'"),
+    _plan("empty external id", "external_id", "", "at least 1 character"),
+    _plan("over-long external id", "external_id", "e" * 300, "at most 255 characters"),
+    _plan("external id with trailing space", "external_id", "gold ", "start or end with whitespace"),
+    _plan("unknown plan field", "amount", 1000, "not a property"),
+    _plan("adopt as number", "adopt", 2, "valid boolean"),
+]
