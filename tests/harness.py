@@ -1,0 +1,708 @@
+"""An engine stand-in that drives the real Python dynamic-provider host over gRPC.
+
+The Pulumi CLI is not available here, so these helpers play the engine's part against
+``python -u -m pulumi.dynamic`` (the same process the CLI's ``pulumi-resource-pulumi-python`` plugin runs).
+See /work/shared/pulumi-dynamic.md, sections 1.2-1.5 and 6.2, for the call sequences mirrored here.
+
+Two layers:
+
+* :class:`ProviderHost` starts one host process and exposes the raw RPCs (Check, Diff, Create, Read,
+  Update, Delete) with the request fields the engine fills in. Property dicts passed to it are sent as
+  they are: include ``__provider`` yourself (the host needs it in every call).
+* :class:`Engine` adds the engine's step logic for one resource (create / same / update / replace,
+  preview, refresh, destroy) on top of a host, and adds ``__provider`` for you.
+
+Values are decoded with ``pulumi.runtime.rpc.deserialize_properties``; numbers come back as floats, as
+they do in the real engine. Unknowns (``rpc.UNKNOWN`` on the wire) are represented by :data:`UNKNOWN`
+in both directions. Secret wrappers are stripped in both directions, as the engine does for a provider
+that answers ``acceptSecrets=False``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import subprocess
+import sys
+import threading
+import uuid
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import grpc
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROVIDER_KEY = "__provider"
+DEFAULT_TIMEOUT = 120.0
+
+
+class _UnknownMarker:
+    """The type of :data:`UNKNOWN`; a singleton that is never equal to anything but itself."""
+
+    _instance: _UnknownMarker | None = None
+
+    def __new__(cls) -> _UnknownMarker:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __copy__(self) -> _UnknownMarker:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _UnknownMarker:
+        return self
+
+
+UNKNOWN: Any = _UnknownMarker()
+"""Put this into inputs to send the engine's unknown sentinel (``rpc.UNKNOWN``); decoded unknowns come back as it."""
+
+
+# --------------------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class CheckOutcome:
+    inputs: dict[str, Any]
+    failures: list[tuple[str, str]]  # (property, reason)
+
+
+@dataclass
+class DiffOutcome:
+    changes: str  # "DIFF_NONE" | "DIFF_SOME" | "DIFF_UNKNOWN"
+    replaces: list[str]
+    delete_before_replace: bool
+
+
+@dataclass
+class ResourceState:
+    type_token: str
+    name: str
+    urn: str
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+class ProviderHostError(Exception):
+    """A gRPC call to the host failed. ``details`` holds the host's text (a traceback for provider exceptions)."""
+
+    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
+        super().__init__(f"{method} failed with {code}: {details}")
+        self.method = method
+        self.code = code
+        self.details = details
+
+
+class ProviderHostStartError(RuntimeError):
+    """The host process did not start (no port line on stdout)."""
+
+
+class EngineError(Exception):
+    """Something the real engine would reject itself, e.g. an empty id returned by Create."""
+
+
+class CheckFailed(Exception):
+    """Check returned failures; the engine marks the resource invalid and fails preview and up."""
+
+    def __init__(self, failures: list[tuple[str, str]], check: CheckOutcome | None = None) -> None:
+        super().__init__("; ".join(f"{prop or '<resource>'}: {reason}" for prop, reason in failures))
+        self.failures = failures
+        self.check = check
+
+
+# ---------------------------------------------------------------------------------------------- conversions
+
+
+def contains_unknown(value: Any) -> bool:
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def _to_wire(value: Any) -> Any:
+    if value is UNKNOWN:
+        return rpc.UNKNOWN
+    if rpc.is_rpc_secret(value):
+        # acceptSecrets=False: the engine strips secrets before every resource call.
+        return _to_wire(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, Mapping):
+        return {k: _to_wire(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_wire(v) for v in value]
+    return value
+
+
+def _from_wire(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if rpc.is_rpc_secret(value):
+        return _from_wire(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, dict):
+        return {k: _from_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(v) for v in value]
+    return value
+
+
+def encode_properties(props: Mapping[str, Any]) -> struct_pb2.Struct:
+    """A property dict as the engine would put it into a request Struct (None values are dropped)."""
+    loop = asyncio.new_event_loop()
+    try:
+        struct: struct_pb2.Struct = loop.run_until_complete(rpc.serialize_properties(_to_wire(props), {}))
+        return struct
+    finally:
+        loop.close()
+
+
+def decode_properties(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """A reply Struct as a plain dict: secrets unwrapped, unknowns as :data:`UNKNOWN`, numbers as floats."""
+    decoded = rpc.deserialize_properties(struct, keep_unknowns=True)
+    if not isinstance(decoded, dict):
+        raise TypeError(f"expected a property map, got {type(decoded).__name__}")
+    result: dict[str, Any] = _from_wire(decoded)
+    return result
+
+
+def _secret(value: Any) -> dict[str, Any]:
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+def _no_unknowns(method: str, props: Mapping[str, Any]) -> None:
+    if contains_unknown(props):
+        raise ValueError(f"the engine never sends unknowns to {method}; got {dict(props)!r}")
+
+
+# ---------------------------------------------------------------------------------------- traffic recording
+
+
+class _Traffic:
+    """Thread-safe log of every message that crossed the channel, in both directions."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._chunks: list[bytes] = []
+        self._calls: list[str] = []
+
+    def request(self, method: str, message: Any) -> None:
+        with self._lock:
+            self._calls.append(method)
+            self._chunks.append(message.SerializeToString())
+
+    def response(self, message: Any) -> None:
+        data = message.SerializeToString()
+        with self._lock:
+            self._chunks.append(data)
+
+    def error(self, code: Any, details: str | None) -> None:
+        # Status details travel back as trailing metadata; they reach the user just like a message.
+        with self._lock:
+            self._chunks.append(f"{code}: {details or ''}".encode())
+
+    def data(self) -> bytes:
+        with self._lock:
+            return b"\n".join(self._chunks)
+
+    def calls(self) -> list[str]:
+        with self._lock:
+            return list(self._calls)
+
+
+class _RecordingInterceptor(grpc.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    def __init__(self, traffic: _Traffic) -> None:
+        self._traffic = traffic
+
+    def intercept_unary_unary(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
+        method = client_call_details.method
+        if isinstance(method, bytes):
+            method = method.decode()
+        self._traffic.request(str(method).rsplit("/", 1)[-1], request)
+        outcome = continuation(client_call_details, request)
+        try:
+            response = outcome.result()
+        except grpc.RpcError:
+            self._traffic.error(outcome.code(), outcome.details())
+        else:
+            self._traffic.response(response)
+        return outcome
+
+
+# ------------------------------------------------------------------------------------------------ the host
+
+
+class _Drain:
+    """Reads one pipe of the host into memory on a background thread."""
+
+    def __init__(self, pipe: IO[bytes], *, wait_for_port: bool) -> None:
+        self._pipe = pipe
+        self._cond = threading.Condition()
+        self._lines: list[str] = []
+        self._wait_for_port = wait_for_port
+        self.port: int | None = None
+        self.closed = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="provider-host-drain")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for raw in iter(self._pipe.readline, b""):
+                line = raw.decode("utf-8", errors="replace")
+                with self._cond:
+                    if self._wait_for_port and self.port is None and line.strip().isdigit():
+                        self.port = int(line.strip())
+                    else:
+                        self._lines.append(line)
+                    self._cond.notify_all()
+        except (OSError, ValueError):
+            pass
+        finally:
+            with self._cond:
+                self.closed = True
+                self._cond.notify_all()
+
+    def text(self) -> str:
+        with self._cond:
+            return "".join(self._lines)
+
+    def wait_port(self, timeout: float) -> int | None:
+        with self._cond:
+            self._cond.wait_for(lambda: self.port is not None or self.closed, timeout)
+            return self.port
+
+    def wait_for(self, needle: str, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: needle in "".join(self._lines) or self.closed, timeout) and (
+                needle in "".join(self._lines)
+            )
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+def _kill_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+class ProviderHost:
+    """One ``python -u -m pulumi.dynamic`` process, started, connected and configured like the engine does.
+
+    ``config`` is the whole stack config (``"namespace:key" -> str``); keys in ``secret_keys`` are sent as
+    Pulumi secrets. The provider caches its configured instance per ``__provider`` string, so use a fresh
+    host per config scenario.
+    """
+
+    def __init__(
+        self,
+        config: dict[str, str] | None = None,
+        *,
+        secret_keys: Iterable[str] = ("chartmogul:apiKey",),
+        env: dict[str, str] | None = None,
+        project: str = "proj",
+        stack: str = "test",
+        cwd: str | os.PathLike[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        start_timeout: float = 30.0,
+    ) -> None:
+        self.config = dict(config or {})
+        self.secret_keys = frozenset(secret_keys)
+        self.project = project
+        self.stack = stack
+        self.timeout = timeout
+        self._traffic = _Traffic()
+        self._stopped = False
+        self._stop_lock = threading.Lock()
+        self._channel: Any = None
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            cwd=str(cwd if cwd is not None else REPO_ROOT),
+            env={**os.environ, "PULUMI_PROJECT": project, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        # Safety net for a host a test forgot to stop: it would otherwise block forever after pytest exits.
+        self._finalizer = weakref.finalize(self, _kill_process, self.process)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self._stdout = _Drain(self.process.stdout, wait_for_port=True)
+        self._stderr = _Drain(self.process.stderr, wait_for_port=False)
+        try:
+            self._start(start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    # -- lifecycle
+
+    def _start(self, start_timeout: float) -> None:
+        port = self._stdout.wait_port(start_timeout)
+        if port is None:
+            self.process.poll()
+            raise ProviderHostStartError(
+                f"provider host printed no port (exit code {self.process.returncode});\n"
+                f"stdout:\n{self._stdout.text()}\nstderr:\n{self._stderr.text()}"
+            )
+        self.port = port
+        try:
+            from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+
+            options: list[tuple[str, Any]] = list(_GRPC_CHANNEL_OPTIONS)
+        except ImportError:  # pragma: no cover - older SDKs
+            options = []
+        raw = grpc.insecure_channel(f"127.0.0.1:{port}", options=options)
+        grpc.channel_ready_future(raw).result(timeout=start_timeout)
+        self._channel = grpc.intercept_channel(raw, _RecordingInterceptor(self._traffic))
+        self._raw_channel = raw
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+
+        self.plugin_info = self._call("GetPluginInfo", empty_pb2.Empty())
+        args = {k: (_secret(v) if k in self.secret_keys else v) for k, v in self.config.items()}
+        args_struct = struct_pb2.Struct()
+        args_struct.update(args)
+        provider_type = "pulumi:providers:pulumi-python"
+        # What provider_plugin.go Configure sends for the default pulumi-python provider: the legacy
+        # `variables` map ("<pkg>:config:<key>" -> plaintext) plus `args` with secrets kept.
+        self.configure_response = self._call(
+            "Configure",
+            provider_pb2.ConfigureRequest(
+                variables={f"pulumi-python:config:{k}": v for k, v in self.config.items()},
+                args=args_struct,
+                acceptSecrets=True,
+                acceptResources=True,
+                sends_old_inputs=True,
+                sends_old_inputs_to_delete=True,
+                urn=self.urn(provider_type, "default"),
+                name="default",
+                type=provider_type,
+                id=str(uuid.uuid4()),
+            ),
+        )
+
+    def stop(self) -> None:
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        if self._channel is not None:
+            self._channel.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._stdout.join(5)
+        self._stderr.join(5)
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+        self._finalizer.detach()
+
+    def __enter__(self) -> ProviderHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- observation
+
+    def stdout_text(self) -> str:
+        """Everything the host printed to stdout after the port line (the engine shows it as info)."""
+        return self._stdout.text()
+
+    def stderr_text(self) -> str:
+        return self._stderr.text()
+
+    def wait_for_output(
+        self, needle: str, *, stream: Literal["stdout", "stderr"] = "stdout", timeout: float = 10.0
+    ) -> bool:
+        """Wait until ``needle`` shows up in the captured stream (the drain threads run asynchronously)."""
+        drain = self._stdout if stream == "stdout" else self._stderr
+        return drain.wait_for(needle, timeout)
+
+    def traffic(self) -> bytes:
+        """Every serialized request and response (and error details) that crossed the channel so far."""
+        return self._traffic.data()
+
+    def calls(self) -> list[str]:
+        """The RPC method names called so far, in order (e.g. ``["GetPluginInfo", "Configure", "Check"]``)."""
+        return self._traffic.calls()
+
+    # -- RPCs
+
+    def _call(self, method: str, request: Any) -> Any:
+        try:
+            return getattr(self.stub, method)(request, timeout=self.timeout)
+        except grpc.RpcError as error:
+            raise ProviderHostError(method, error.code(), error.details() or "") from None
+
+    def urn(self, type_token: str, name: str) -> str:
+        return f"urn:pulumi:{self.stack}::{self.project}::{type_token}::{name}"
+
+    def check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        response = self._call(
+            "Check",
+            provider_pb2.CheckRequest(
+                urn=self.urn(type_token, name),
+                name=name,
+                type=type_token,
+                olds=encode_properties(olds),
+                news=encode_properties(news),
+                randomSeed=os.urandom(32),
+            ),
+        )
+        return CheckOutcome(
+            inputs=decode_properties(response.inputs),
+            failures=[(f.property, f.reason) for f in response.failures],
+        )
+
+    def diff(self, state: ResourceState, news: Mapping[str, Any]) -> DiffOutcome:
+        response = self._call(
+            "Diff",
+            provider_pb2.DiffRequest(
+                id=state.id,
+                urn=state.urn,
+                name=state.name,
+                type=state.type_token,
+                olds=encode_properties(state.outputs),
+                news=encode_properties(news),
+                old_inputs=encode_properties(state.inputs),
+            ),
+        )
+        return DiffOutcome(
+            changes=provider_pb2.DiffResponse.DiffChanges.Name(response.changes),
+            replaces=list(response.replaces),
+            delete_before_replace=bool(response.deleteBeforeReplace),
+        )
+
+    def create(self, type_token: str, name: str, properties: Mapping[str, Any]) -> ResourceState:
+        _no_unknowns("Create", properties)
+        urn = self.urn(type_token, name)
+        response = self._call(
+            "Create",
+            provider_pb2.CreateRequest(
+                urn=urn,
+                name=name,
+                type=type_token,
+                properties=encode_properties(properties),
+                timeout=self.timeout,
+                preview=False,
+            ),
+        )
+        if not response.id:
+            raise EngineError(f"provider returned an empty id from Create for {urn}")
+        return ResourceState(
+            type_token=type_token,
+            name=name,
+            urn=urn,
+            id=response.id,
+            inputs=dict(properties),
+            outputs=decode_properties(response.properties),
+        )
+
+    def read(self, state: ResourceState) -> ResourceState | None:
+        response = self._call(
+            "Read",
+            provider_pb2.ReadRequest(
+                id=state.id,
+                urn=state.urn,
+                name=state.name,
+                type=state.type_token,
+                properties=encode_properties(state.outputs),
+                inputs=encode_properties(state.inputs),
+                timeout=self.timeout,
+            ),
+        )
+        if not response.id:
+            return None
+        inputs = decode_properties(response.inputs) if response.HasField("inputs") else dict(state.inputs)
+        return dataclasses.replace(state, id=response.id, inputs=inputs, outputs=decode_properties(response.properties))
+
+    def update(self, state: ResourceState, news: Mapping[str, Any]) -> ResourceState:
+        _no_unknowns("Update", news)
+        response = self._call(
+            "Update",
+            provider_pb2.UpdateRequest(
+                id=state.id,
+                urn=state.urn,
+                name=state.name,
+                type=state.type_token,
+                olds=encode_properties(state.outputs),
+                news=encode_properties(news),
+                old_inputs=encode_properties(state.inputs),
+                timeout=self.timeout,
+                preview=False,
+            ),
+        )
+        return dataclasses.replace(state, inputs=dict(news), outputs=decode_properties(response.properties))
+
+    def delete(self, state: ResourceState) -> None:
+        self._call(
+            "Delete",
+            provider_pb2.DeleteRequest(
+                id=state.id,
+                urn=state.urn,
+                name=state.name,
+                type=state.type_token,
+                properties=encode_properties(state.outputs),
+                old_inputs=encode_properties(state.inputs),
+                timeout=self.timeout,
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- the engine
+
+
+def _inputs_equal(old: Any, new: Any) -> bool:
+    """The engine's ``oldInputs.Diff(newInputs)`` with no changes: deep equality, unknowns always differ."""
+    if old is UNKNOWN or new is UNKNOWN:
+        return False
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.keys() == new.keys() and all(_inputs_equal(old[k], new[k]) for k in old)
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(_inputs_equal(a, b) for a, b in zip(old, new, strict=True))
+    return bool(old == new)
+
+
+def decide_step(old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], diff: DiffOutcome) -> str:
+    """The step ("same", "update" or "replace") that ``step_generator.go`` makes of a Diff result."""
+    changes = diff.changes
+    if changes == "DIFF_UNKNOWN":
+        # diffResource: compare old and new inputs (``__provider`` included); keep the provider's replaces.
+        changes = "DIFF_NONE" if _inputs_equal(dict(old_inputs), dict(new_inputs)) else "DIFF_SOME"
+    if changes != "DIFF_SOME":
+        return "same"  # DIFF_NONE ignores replaces
+    return "replace" if diff.replaces else "update"
+
+
+class Engine:
+    """The engine's per-resource step logic for one stack, on top of a :class:`ProviderHost`."""
+
+    def __init__(self, host: ProviderHost) -> None:
+        self.host = host
+
+    @staticmethod
+    def _news(inputs: Mapping[str, Any], provider: str) -> dict[str, Any]:
+        if PROVIDER_KEY in inputs:
+            raise ValueError("pass the serialized provider as provider=..., not inside inputs")
+        return {**inputs, PROVIDER_KEY: provider}
+
+    def _check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        outcome = self.host.check(type_token, name, olds, news)
+        if outcome.failures:
+            raise CheckFailed(outcome.failures, outcome)
+        return outcome
+
+    @staticmethod
+    def _same_resource(prior: ResourceState, type_token: str, name: str) -> None:
+        if (prior.type_token, prior.name) != (type_token, name):
+            raise ValueError(f"prior state is {prior.type_token}::{prior.name}, not {type_token}::{name}")
+
+    def up(
+        self,
+        type_token: str,
+        name: str,
+        inputs: Mapping[str, Any],
+        *,
+        provider: str,
+        prior: ResourceState | None = None,
+        delete_before_replace: bool | None = None,
+    ) -> tuple[str, ResourceState]:
+        """One resource registration in ``pulumi up``: returns the step ("create"|"same"|"update"|"replace")."""
+        news = self._news(inputs, provider)
+        if prior is None:
+            checked = self._check(type_token, name, {}, news)
+            return "create", self.host.create(type_token, name, checked.inputs)
+
+        self._same_resource(prior, type_token, name)
+        checked = self._check(type_token, name, prior.inputs, news)
+        diff = self.host.diff(prior, checked.inputs)
+        step = decide_step(prior.inputs, checked.inputs, diff)
+        if step == "same":
+            # SameStep keeps the old id and outputs and records the new inputs.
+            return "same", dataclasses.replace(prior, inputs=checked.inputs, outputs=dict(prior.outputs))
+        if step == "update":
+            return "update", self.host.update(prior, checked.inputs)
+
+        # Replacement: defaults are recomputed by a Check without olds against the program's inputs.
+        rechecked = self._check(type_token, name, {}, news)
+        dbr = diff.delete_before_replace if delete_before_replace is None else delete_before_replace
+        if dbr:
+            self.host.delete(prior)
+            created = self.host.create(type_token, name, rechecked.inputs)
+        else:
+            created = self.host.create(type_token, name, rechecked.inputs)
+            self.host.delete(prior)  # pending delete, run at the end of the deployment
+        return "replace", created
+
+    def preview(
+        self,
+        type_token: str,
+        name: str,
+        inputs: Mapping[str, Any],
+        *,
+        provider: str,
+        prior: ResourceState | None = None,
+    ) -> tuple[str, DiffOutcome | None, CheckOutcome]:
+        """What ``pulumi preview`` asks the host: Check (+ Diff, + a second Check on replace); never CRUD.
+
+        Returns the step, the provider's raw Diff answer (None for a create), and the Check whose inputs the
+        engine would plan with (the second, olds-less Check for a replace). Check failures raise CheckFailed.
+        """
+        news = self._news(inputs, provider)
+        if prior is None:
+            return "create", None, self._check(type_token, name, {}, news)
+        self._same_resource(prior, type_token, name)
+        checked = self._check(type_token, name, prior.inputs, news)
+        diff = self.host.diff(prior, checked.inputs)
+        step = decide_step(prior.inputs, checked.inputs, diff)
+        if step == "replace":
+            checked = self._check(type_token, name, {}, news)
+        return step, diff, checked
+
+    def refresh(self, state: ResourceState) -> ResourceState | None:
+        """Read; None means the engine drops the resource. Then the inverted display Diff (errors propagate)."""
+        refreshed = self.host.read(state)
+        if refreshed is not None:
+            # RefreshStep.Apply: diffResource(new inputs as old inputs, new outputs as old outputs,
+            # old inputs as new inputs).Invert() -- only shown to the user.
+            self.host.diff(refreshed, state.inputs)
+        return refreshed
+
+    def destroy(self, state: ResourceState) -> None:
+        self.host.delete(state)
+
+
+__all__ = [
+    "UNKNOWN",
+    "CheckFailed",
+    "CheckOutcome",
+    "DiffOutcome",
+    "Engine",
+    "EngineError",
+    "ProviderHost",
+    "ProviderHostError",
+    "ProviderHostStartError",
+    "ResourceState",
+    "contains_unknown",
+    "decide_step",
+    "decode_properties",
+    "encode_properties",
+]
