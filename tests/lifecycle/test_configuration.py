@@ -1,0 +1,54 @@
+"""Configuration reaches the provider only through configure(): key, endpoint, refusals, check without a key."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN
+from tests.emulator_process import Emulator
+from tests.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
+from tests.lifecycle.conftest import API_KEY, DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+
+
+def test_every_bad_input_is_refused_by_check_through_the_host_with_no_request(
+        engine: Engine, emulator: Emulator) -> None:
+    for bad in BAD_INPUTS:
+        provider = DATA_SOURCE_PROVIDER if bad.type_token == DATA_SOURCE else PLAN_PROVIDER
+        with pytest.raises(CheckFailed) as caught:
+            engine.up(bad.type_token, "bad", bad.inputs(), provider=provider)
+        failures = dict(caught.value.failures)
+        assert list(failures) == [bad.field], (bad.label, failures)
+        assert bad.reason_contains in failures[bad.field], (bad.label, failures)
+    assert emulator.stats()["requests"] == 0
+
+
+def test_a_missing_key_is_a_clear_error_naming_both_ways_to_set_it(emulator: Emulator) -> None:
+    with ProviderHost({"chartmogul:endpoint": emulator.api_root}, env={"CHARTMOGUL_API_KEY": ""}) as host:
+        engine = Engine(host)
+        # check needs no key: a preview of bad input still reports the field
+        with pytest.raises(CheckFailed) as refused:
+            engine.preview(PLAN, "p", {**GOOD_PLAN, "interval_unit": "week"}, provider=PLAN_PROVIDER)
+        assert [field for field, _ in refused.value.failures] == ["interval_unit"]
+        op, _, check = engine.preview(PLAN, "p", GOOD_PLAN, provider=PLAN_PROVIDER)
+        assert (op, check.failures) == ("create", [])
+        with pytest.raises(ProviderHostError) as caught:
+            engine.up(DATA_SOURCE, "s", {"name": "s", "adopt": False}, provider=DATA_SOURCE_PROVIDER)
+    assert "chartmogul:apiKey" in caught.value.details
+    assert "CHARTMOGUL_API_KEY" in caught.value.details
+    assert emulator.stats()["requests"] == 0
+
+
+def test_the_environment_is_the_fallback_for_key_and_endpoint(emulator: Emulator) -> None:
+    with ProviderHost({}, env={"CHARTMOGUL_API_KEY": API_KEY, "CHARTMOGUL_ENDPOINT": emulator.api_root}) as host:
+        op, source = Engine(host).up(DATA_SOURCE, "s", {"name": "from env", "adopt": False},
+                                     provider=DATA_SOURCE_PROVIDER)
+    assert op == "create"
+    assert emulator.api("GET", f"/data_sources/{source.id}").json()["name"] == "from env"
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_any_request(emulator: Emulator) -> None:
+    config = {"chartmogul:apiKey": API_KEY, "chartmogul:endpoint": "http://api.chartmogul.com/v1"}
+    with ProviderHost(config) as host, pytest.raises(ProviderHostError) as caught:
+        Engine(host).up(DATA_SOURCE, "s", {"name": "s", "adopt": False}, provider=DATA_SOURCE_PROVIDER)
+    assert "plain http" in caught.value.details
+    assert API_KEY not in caught.value.details
