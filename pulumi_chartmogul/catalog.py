@@ -1,0 +1,283 @@
+"""A catalog: the data sources and plans of a ChartMogul account, as plain data, and the resources it declares.
+
+The bootstrap program (``__main__.py``) reads a catalog from stack config; the examples build one in Python.
+Either way it goes through :func:`load_catalog`, which reports *every* problem at once, each with the entry it
+is about, before a single resource is declared::
+
+    catalog:
+      - name: In-house billing          # data source: unique name in the account
+        adopt: false                    # optional: take over an existing source with this name
+        plans:
+          - name: Bronze Plan           # display name: renaming it updates the plan in place
+            interval_count: 1
+            interval_unit: month        # day | month | year
+            external_id: bronze_monthly # the plan's key: unique across the whole catalog
+            adopt: false                # optional: take over an existing plan with this external id
+
+Field rules (lengths, whitespace, units, counts) are the resources' own, from :mod:`pulumi_chartmogul.specs`.
+The catalog adds only what is about the catalog as a whole:
+
+- data source names are unique (ChartMogul refuses a second source with the same name), and so are the
+  resource names made from them (``"EU billing"`` and ``"eu-billing"`` would both be ``eu-billing``);
+- external ids are unique across the **whole catalog**, not only within a data source. ChartMogul itself
+  only requires them to be unique per data source, but the program exports plans keyed by external id and
+  people refer to plans by it, so one external id naming two plans would be ambiguous.
+
+Resource names are the URNs, so they are derived only from the natural keys and stay stable:
+
+- a data source is ``<slug of its name>`` (renaming a data source replaces it anyway: the API cannot rename);
+- a plan is ``<slug of its data source>-<external id>``. Its display name, interval count and unit are not
+  part of it, so changing them is an in-place update. Changing an external id gives a new resource name: the
+  plan is replaced (Pulumi shows the new one as a create and the old one as a delete).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError, model_validator
+
+from .resources.data_source import DataSource
+from .resources.plan import Plan
+from .specs import IntervalCount, IntervalUnit, Text
+
+__all__ = [
+    "Catalog",
+    "CatalogDataSource",
+    "CatalogError",
+    "CatalogPlan",
+    "data_source_resource_name",
+    "declare",
+    "load_catalog",
+    "plan_resource_name",
+    "slug",
+]
+
+
+class CatalogError(ValueError, pulumi.RunError):
+    """The catalog is invalid. ``problems`` lists each one as ``<location>: <what is wrong>``.
+
+    Also a :class:`pulumi.RunError`, so a Pulumi program that lets it escape fails with this message only,
+    without a Python traceback.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        heading = f"The catalog is invalid ({count} problem{'s' if count != 1 else ''}):"
+        super().__init__("\n".join([heading, *(f"  - {p}" for p in self.problems)]))
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CatalogPlan(_Entry):
+    name: Text
+    interval_count: IntervalCount
+    interval_unit: IntervalUnit
+    external_id: Text
+    adopt: StrictBool = False
+
+
+class CatalogDataSource(_Entry):
+    name: Text
+    adopt: StrictBool = False
+    plans: list[CatalogPlan] = Field(default_factory=list)
+
+
+class _DuplicateKeys(ValueError):
+    """Raised by the catalog's own validator; carries the problems so load_catalog can list them one by one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class Catalog(RootModel[list[CatalogDataSource]]):
+    """A list of data sources, each with its plans. Validating one also checks the catalog-wide rules."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Catalog:
+        problems = duplicate_problems(self.model_dump(mode="json"))
+        if problems:
+            raise _DuplicateKeys(problems)
+        return self
+
+    @property
+    def data_sources(self) -> list[CatalogDataSource]:
+        return self.root
+
+
+def slug(text: str) -> str:
+    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def data_source_resource_name(data_source_name: str) -> str:
+    return slug(data_source_name)
+
+
+def plan_resource_name(data_source_name: str, external_id: str) -> str:
+    return f"{slug(data_source_name)}-{external_id}"
+
+
+def duplicate_problems(raw: object) -> list[str]:
+    """The catalog-wide problems in ``raw`` (validated or not): duplicate names, resource names, external ids.
+
+    Works on unvalidated input too, looking only at the entries that have string keys, so that a catalog with
+    a bad unit *and* a duplicate external id reports both in one go.
+    """
+    if not isinstance(raw, list):
+        return []
+    problems: list[str] = []
+    names: dict[str, str] = {}
+    slugs: dict[str, tuple[str, str]] = {}
+    external_ids: dict[str, str] = {}
+    plan_names: dict[str, str] = {}
+    for i, source in enumerate(raw):
+        if not isinstance(source, Mapping):
+            continue
+        where = f"catalog[{i}]"
+        name = source.get("name")
+        if isinstance(name, str):
+            if name in names:
+                problems.append(f"{where}.name: {name!r} is declared twice (also {names[name]}.name)")
+            else:
+                names[name] = where
+                resource_name = data_source_resource_name(name)
+                if not resource_name:
+                    problems.append(
+                        f"{where}.name: {name!r} has no letters or digits to make a resource name from"
+                    )
+                elif resource_name in slugs:
+                    other, other_name = slugs[resource_name]
+                    problems.append(
+                        f"{where}.name: {name!r} gives the same resource name {resource_name!r} as "
+                        f"{other_name!r} ({other}.name); make the names differ in letters or digits"
+                    )
+                else:
+                    slugs[resource_name] = (where, name)
+        plans = source.get("plans")
+        if not isinstance(plans, list):
+            continue
+        for j, plan in enumerate(plans):
+            if not isinstance(plan, Mapping):
+                continue
+            plan_where = f"{where}.plans[{j}]"
+            external_id = plan.get("external_id")
+            if not isinstance(external_id, str):
+                continue
+            if external_id in external_ids:
+                problems.append(
+                    f"{plan_where}.external_id: {external_id!r} is declared twice (also {external_ids[external_id]})"
+                    + ("" if external_ids[external_id].startswith(f"{where}.") else
+                       "; external ids must be unique across the whole catalog")
+                )
+                continue
+            external_ids[external_id] = plan_where
+            if isinstance(name, str):
+                resource_name = plan_resource_name(name, external_id)
+                if resource_name in plan_names:
+                    problems.append(
+                        f"{plan_where}: its resource name {resource_name!r} is also that of "
+                        f"{plan_names[resource_name]}; change the external id or the data source name"
+                    )
+                else:
+                    plan_names[resource_name] = plan_where
+    return problems
+
+
+def _location(loc: Iterable[Any]) -> str:
+    text = "catalog"
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _known_fields(loc: tuple[Any, ...]) -> str:
+    model: type[BaseModel] = CatalogPlan if "plans" in loc[:-1] else CatalogDataSource
+    return ", ".join(model.model_fields)
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    loc = tuple(error.get("loc") or ())
+    kind = error.get("type")
+    where = _location(loc)
+    if kind == "missing":
+        return f"{where}: is required"
+    if kind == "extra_forbidden":
+        return f"{where}: is not a catalog field (known fields: {_known_fields(loc)})"
+    value = error.get("input")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"must be a mapping with the fields {_known_fields((*loc, 'field'))}"
+    elif kind == "list_type":
+        message = "must be a list"
+    else:
+        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    if "got " in message:
+        return f"{where}: {message}"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return f"{where}: {message} (got {value!r})"
+    return f"{where}: {message} (got a {type(value).__name__})"
+
+
+def _order(problem: str) -> list[int]:
+    """Problems are listed in catalog order: by the indices in their location."""
+    return [int(index) for index in re.findall(r"\[(\d+)\]", problem.split(":", 1)[0])]
+
+
+def load_catalog(raw: object) -> Catalog:
+    """Validate ``raw`` (what ``pulumi.Config().require_object("catalog")`` returns) into a :class:`Catalog`.
+
+    Raises :class:`CatalogError` listing every problem, each naming its entry, e.g.
+    ``catalog[1].plans[2].external_id: 'gold' is declared twice (also catalog[0].plans[0])``.
+    """
+    try:
+        return Catalog.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            _describe(error) for error in exc.errors()
+            if not isinstance((error.get("ctx") or {}).get("error"), _DuplicateKeys)
+        ]
+        problems.extend(duplicate_problems(raw))
+        raise CatalogError(sorted(problems, key=_order)) from None
+
+
+def declare(
+    catalog: Catalog, opts: pulumi.ResourceOptions | None = None
+) -> tuple[dict[str, DataSource], dict[str, Plan]]:
+    """Declare every data source and plan in ``catalog``.
+
+    Returns the data sources by name and the plans by external id. ``opts`` (e.g. ``protect=True``) is applied
+    to every resource. Each plan takes its data source's ``uuid`` output, so Pulumi creates the source first.
+    """
+    sources: dict[str, DataSource] = {}
+    plans: dict[str, Plan] = {}
+    for entry in catalog.data_sources:
+        source = DataSource(
+            data_source_resource_name(entry.name),
+            name=entry.name,
+            adopt=entry.adopt,
+            opts=pulumi.ResourceOptions.merge(None, opts),
+        )
+        sources[entry.name] = source
+        for plan in entry.plans:
+            plans[plan.external_id] = Plan(
+                plan_resource_name(entry.name, plan.external_id),
+                data_source_uuid=source.uuid,
+                name=plan.name,
+                interval_count=plan.interval_count,
+                interval_unit=plan.interval_unit,
+                external_id=plan.external_id,
+                adopt=plan.adopt,
+                opts=pulumi.ResourceOptions.merge(None, opts),
+            )
+    return sources, plans
