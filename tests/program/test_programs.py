@@ -1,0 +1,135 @@
+"""The bootstrap program and every example, run as the language host runs them (``__main__.py`` of the program
+folder, stack config set), under mocks: they declare what they should and export what they promise."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import runpy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pulumi_chartmogul.catalog import CatalogError
+
+from .mocking import DATA_SOURCE_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
+
+yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+DS_UUID = re.compile(r"^ds_[0-9a-f-]{36}$")
+PL_UUID = re.compile(r"^pl_[0-9a-f-]{36}$")
+EXAMPLES = REPO / "examples"
+
+
+def project_name(program_dir: Any) -> str:
+    return str(yaml.safe_load((program_dir / "Pulumi.yaml").read_text())["name"])
+
+
+def stack_config(program_dir: Any, stack: str) -> dict[str, Any]:
+    return dict(yaml.safe_load((program_dir / f"Pulumi.{stack}.yaml").read_text())["config"])
+
+
+@pytest.fixture
+def bootstrap() -> Iterator[Harness]:
+    with mocked(Recorder(), project=project_name(REPO), stack="demo") as harness:
+        yield harness
+
+
+def plans_by_external_id(harness: Harness) -> dict[str, Any]:
+    return {r.inputs["external_id"]: r for r in harness.mocks.of_type(PLAN_TYPE)}
+
+
+def test_bootstrap_program_declares_the_demo_catalog_and_exports_uuids(bootstrap: Harness) -> None:
+    config = stack_config(REPO, "demo")
+    exports = bootstrap.run_path(REPO, config)
+
+    catalog = config["chartmogul-bootstrap:catalog"]
+    sources = {r.inputs["name"]: r for r in bootstrap.mocks.of_type(DATA_SOURCE_TYPE)}
+    plans = plans_by_external_id(bootstrap)
+    assert set(sources) == {entry["name"] for entry in catalog}
+    assert set(plans) == {p["external_id"] for entry in catalog for p in entry["plans"]}
+    # Resource names (URNs) come from the natural keys only.
+    assert {r.name for r in sources.values()} == {"in-house-billing", "partner-resellers"}
+    assert plans["trial_14_days"].name == "partner-resellers-trial_14_days"
+    # Each plan is wired to its own data source's uuid, with the declared fields.
+    for entry in catalog:
+        for declared in entry["plans"]:
+            registered = plans[declared["external_id"]]
+            assert registered.inputs["data_source_uuid"] == sources[entry["name"]].id
+            assert {k: registered.inputs[k] for k in declared} == declared
+
+    assert exports["data_sources"] == {name: r.id for name, r in sources.items()}
+    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert all(DS_UUID.match(u) for u in exports["data_sources"].values())
+    assert all(PL_UUID.match(u) for u in exports["plans"].values())
+
+
+def test_bootstrap_program_stops_on_an_invalid_catalog_before_declaring_anything(bootstrap: Harness) -> None:
+    catalog = [{"name": "A", "plans": [{"name": "P", "interval_count": 1, "interval_unit": "week",
+                                        "external_id": "p"}]},
+               {"name": "B", "plans": [{"name": "Q", "interval_count": 1, "interval_unit": "day",
+                                        "external_id": "p"}]}]
+    with pytest.raises(CatalogError) as caught:
+        bootstrap.run_path(REPO, {"catalog": catalog})
+    assert caught.value.problems == [
+        "catalog[0].plans[0].interval_unit: Input should be 'day', 'month' or 'year' (got 'week')",
+        "catalog[1].plans[0].external_id: 'p' is declared twice (also catalog[0].plans[0]); "
+        "external ids must be unique across the whole catalog",
+    ]
+    assert bootstrap.mocks.registrations == []
+
+
+def test_bootstrap_program_requires_the_catalog(bootstrap: Harness) -> None:
+    import pulumi
+
+    with pytest.raises(pulumi.ConfigMissingError, match="chartmogul-bootstrap:catalog"):
+        bootstrap.run_path(REPO, {})
+    assert bootstrap.mocks.registrations == []
+
+
+def test_quickstart_example() -> None:
+    program = EXAMPLES / "quickstart"
+    with mocked(Recorder(), project=project_name(program)) as harness:
+        exports = harness.run_path(program)
+    (source,) = harness.mocks.of_type(DATA_SOURCE_TYPE)
+    plans = plans_by_external_id(harness)
+    assert exports["data_source_uuid"] == source.id
+    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert sorted(plans) == ["enterprise_yearly", "starter_monthly", "team_quarterly"]
+    assert {r.inputs["data_source_uuid"] for r in plans.values()} == {source.id}
+    assert {(r.inputs["interval_count"], r.inputs["interval_unit"]) for r in plans.values()} == {
+        (1, "month"), (3, "month"), (1, "year")}
+
+
+@pytest.mark.parametrize(("stack", "endpoint", "protect"), [
+    ("dev", "http://127.0.0.1:8080/v1", False),
+    ("prod", "https://api.chartmogul.com/v1", True),
+])
+def test_multi_environment_example(stack: str, endpoint: str, protect: bool) -> None:
+    program = EXAMPLES / "multi-environment"
+    config = stack_config(program, stack)
+    assert config["chartmogul:endpoint"] == endpoint
+    assert "chartmogul:apiKey" not in config  # set per stack with `pulumi config set --secret` (README)
+    with mocked(Recorder(), project=project_name(program), stack=stack) as harness:
+        exports = harness.run_path(program, config)
+    catalog = runpy.run_path(str(program / "shared_catalog.py"))["CATALOG"]
+    plans = plans_by_external_id(harness)
+    assert set(plans) == {p["external_id"] for entry in catalog for p in entry["plans"]}
+    assert (exports["stack"], exports["protected"]) == (stack, protect)
+    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert set(exports["data_sources"]) == {entry["name"] for entry in catalog}
+    # prod protects every resource; dev protects none.
+    declared = [r.name for r in harness.mocks.registrations]
+    assert {harness.monitor.protected[name] for name in declared} == {protect}
+
+
+def test_adopt_existing_example_declares_everything_with_adopt() -> None:
+    program = EXAMPLES / "adopt-existing"
+    with mocked(Recorder(), project=project_name(program)) as harness:
+        exports = harness.run_path(program)
+    (source,) = harness.mocks.of_type(DATA_SOURCE_TYPE)
+    plans = plans_by_external_id(harness)
+    assert source.inputs["adopt"] is True
+    assert sorted(plans) == ["legacy_annual", "legacy_basic", "legacy_plus"]
+    assert all(r.inputs["adopt"] is True for r in plans.values())
+    assert exports == {"data_source_uuid": source.id, "plans": {k: r.id for k, r in plans.items()}}
