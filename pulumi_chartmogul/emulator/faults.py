@@ -65,6 +65,7 @@ class Controls:
         self._stats: Counter[str] = Counter()
         self._rules: list[FaultRule] = []
         self._remaining: list[int | None] = []
+        self._seed: int | None = None
         self._random = random.Random()
         self._recent: deque[float] = deque()
         self._in_flight = 0
@@ -85,6 +86,7 @@ class Controls:
         with self._lock:
             self._rules = list(faults.rules)
             self._remaining = [rule.times for rule in faults.rules]
+            self._seed = faults.seed
             self._random = random.Random(faults.seed)
 
     def faults(self) -> FaultSet:
@@ -92,7 +94,7 @@ class Controls:
             rules = [
                 rule.model_copy(update={"times": left}) for rule, left in zip(self._rules, self._remaining, strict=True)
             ]
-        return FaultSet(rules=rules)
+        return FaultSet(seed=self._seed, rules=rules)
 
     def fault_for(self, method: str, template: str, path: str) -> Fault | None:
         """The first rule that matches, still has uses left and wins its draw; uses are consumed here."""
@@ -138,5 +140,5 @@ class Controls:
     def reset(self) -> None:
         with self._lock:
             self._stats.clear()
-            self._rules, self._remaining = [], []
+            self._rules, self._remaining, self._seed = [], [], None
             self._recent.clear()

@@ -279,3 +279,12 @@ def test_admin_routes_are_never_faulted(emulator: Emulator) -> None:
     assert requests.get(f"{emulator.base}/_emulator/stats", timeout=10).status_code == 200
     assert emulator.api("GET", "/ping").status_code == 500
     emulator.clear_faults()
+
+
+def test_the_posted_seed_is_reported_back(emulator: Emulator) -> None:
+    rules = [{"method": "GET", "path": "/v1/ping", "mode": "respond", "probability": 0.5}]
+    posted = requests.post(f"{emulator.base}/_emulator/faults", timeout=10, json={"seed": 7, "rules": rules})
+    assert posted.json()["seed"] == 7
+    assert _faults(emulator)["seed"] == 7
+    emulator.clear_faults()
+    assert _faults(emulator)["seed"] is None
