@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
 from ..specs import DataSourceSpec
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
 
 POLICY = FieldPolicy(
     update=frozenset(),
@@ -44,7 +43,10 @@ class DataSourceProvider(ChartMogulProvider):
         name = props["name"]
         try:
             source, _ = create_without_duplicates(
-                lambda: self.client.create_data_source(name), lambda: find_data_source(self, name)
+                lambda: self.client.create_data_source(name),
+                lambda: find_data_source(self, name),
+                what=f"the data source named {name!r}",
+                max_resends=self.client.settings.max_retries,
             )
         except AlreadyExistsError:
             existing = find_data_source(self, name)
@@ -73,8 +75,8 @@ class DataSourceProvider(ChartMogulProvider):
         return UpdateResult({**olds, **self.echo_inputs(news)})
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):  # already gone: that is what delete wants
-            self.client.delete_data_source(id_)
+        # Already gone is what delete wants; a lost answer is settled by a GET.
+        delete_confirmed(lambda: self.client.delete_data_source(id_), lambda: self.client.get_data_source(id_))
 
 
 @dataclass
@@ -101,15 +103,17 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
     def __init__(
         self,
         resource_name: str,
-        args: DataSourceArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        adopt: bool | None = None,
+        name: pulumi.Input[str] | DataSourceArgs | None = None,
+        adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        args: DataSourceArgs | None = None,
     ) -> None:
+        if isinstance(name, DataSourceArgs):
+            name, args = None, name
         if args is not None:
             name = args.name if name is None else name
-            adopt = args.adopt if adopt is None else adopt
+            adopt = adopt or args.adopt
         props = {
             "name": resource_name if name is None else name,
             "adopt": bool(adopt),

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
 from ..specs import PlanSpec
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -46,7 +45,10 @@ class PlanProvider(ChartMogulProvider):
         source, external_id = declared["data_source_uuid"], declared["external_id"]
         try:
             plan, found = create_without_duplicates(
-                lambda: self.client.create_plan(declared), lambda: find_plan(self, source, external_id)
+                lambda: self.client.create_plan(declared),
+                lambda: find_plan(self, source, external_id),
+                what=f"the plan with external_id {external_id!r} in data source {source}",
+                max_resends=self.client.settings.max_retries,
             )
         except AlreadyExistsError:
             existing = find_plan(self, source, external_id)
@@ -84,8 +86,8 @@ class PlanProvider(ChartMogulProvider):
         return UpdateResult(self._outputs(plan, news))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):  # already gone, e.g. with its data source
-            self.client.delete_plan(id_)
+        # Already gone (e.g. with its data source) is done; a lost answer is settled by a GET.
+        delete_confirmed(lambda: self.client.delete_plan(id_), lambda: self.client.get_plan(id_))
 
 
 @dataclass
@@ -118,28 +120,32 @@ class Plan(Resource, module="chartmogul", name="Plan"):
     def __init__(
         self,
         resource_name: str,
-        args: PlanArgs | None = None,
-        *,
-        data_source_uuid: pulumi.Input[str] | None = None,
+        data_source_uuid: pulumi.Input[str] | PlanArgs | None = None,
         name: pulumi.Input[str] | None = None,
         interval_count: pulumi.Input[int] | None = None,
         interval_unit: pulumi.Input[str] | None = None,
         external_id: pulumi.Input[str] | None = None,
-        adopt: bool | None = None,
+        adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        args: PlanArgs | None = None,
     ) -> None:
+        if isinstance(data_source_uuid, PlanArgs):
+            data_source_uuid, args = None, data_source_uuid
         if args is not None:
             data_source_uuid = args.data_source_uuid if data_source_uuid is None else data_source_uuid
             name = args.name if name is None else name
             interval_count = args.interval_count if interval_count is None else interval_count
             interval_unit = args.interval_unit if interval_unit is None else interval_unit
             external_id = args.external_id if external_id is None else external_id
-            adopt = args.adopt if adopt is None else adopt
+            adopt = adopt or args.adopt
+        declared = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
+                    "interval_unit": interval_unit}
+        missing = [field for field, value in declared.items() if value is None]
+        if missing:
+            raise TypeError(f"Plan {resource_name!r} is missing required argument(s): {', '.join(missing)}")
         props = {
-            "data_source_uuid": data_source_uuid,
-            "name": name,
-            "interval_count": interval_count,
-            "interval_unit": interval_unit,
+            **declared,
             "external_id": resource_name if external_id is None else external_id,
             "adopt": bool(adopt),
             "uuid": None,
