@@ -5,6 +5,7 @@
     ChartMogulError                      status, message, param, errors
      ├── ConfigurationError              no key, bad endpoint (no request was sent)
      ├── TransportError                  no HTTP response: refused, reset, timed out (.never_sent)
+     ├── OutcomeUnknownError             a create may have taken effect, and nothing could confirm it
      └── APIStatusError                  an HTTP error response
           ├── BadRequestError            400, 402
           ├── AuthenticationError        401
@@ -75,6 +76,16 @@ class TransportError(ChartMogulError):
 
     def __str__(self) -> str:
         return f"could not reach ChartMogul: {self.message}"
+
+
+class OutcomeUnknownError(ChartMogulError):
+    """A create may have taken effect, but no answer and no lookup could say: the object may exist untracked.
+
+    ``status`` is that of the last failed attempt (None when no HTTP response came back).
+    """
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class APIStatusError(ChartMogulError):

@@ -21,7 +21,15 @@ from pulumi.runtime.rpc import contains_unknowns
 from pydantic import ValidationError
 
 from ..client import ChartMogulClient
-from ..errors import AlreadyExistsError, ChartMogulError, ConfigurationError, ServerError, TransportError
+from ..errors import (
+    AlreadyExistsError,
+    ChartMogulError,
+    ConfigurationError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ServerError,
+    TransportError,
+)
 from ..settings import load_settings
 from ..specs import ResourceSpec
 
@@ -98,22 +106,33 @@ def _normal(value: Any) -> Any:
 def create_without_duplicates(
     post: Callable[[], dict[str, Any]],
     find: Callable[[], dict[str, Any] | None],
+    *,
+    what: str,
+    max_resends: int = AMBIGUOUS_CREATE_ATTEMPTS - 1,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
 
     Returns the object and whether it was found rather than created by the final POST. A create is ambiguous
     when the request may have reached the server but no answer came back: a read timeout or a connection
     reset after sending, or a 5xx other than 503. Then the object is looked up; only if it is not there is
-    the POST repeated. An "already exists" after an ambiguous attempt is our own earlier POST, found again.
+    the POST repeated, at most ``max_resends`` times (the provider passes ``maxRetries``; never more than 3).
+    An "already exists" after an ambiguous attempt is our own earlier POST, found again.
+
+    When it gives up after an ambiguous attempt -- the lookup itself failed, or the re-sends ran out -- the
+    object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
+    is an :class:`OutcomeUnknownError` that says so (``what`` names the object) and how the next run finds it.
     """
+    attempts = 1 + max(0, min(max_resends, AMBIGUOUS_CREATE_ATTEMPTS - 1))
     ambiguous: ChartMogulError | None = None
-    for attempt in range(AMBIGUOUS_CREATE_ATTEMPTS):
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(min(2.0, 0.25 * 2 ** (attempt - 1)))
         try:
             return post(), False
         except AlreadyExistsError:
             if ambiguous is None:
                 raise
-            found = find()
+            found = _look_up(find, ambiguous, what)
             if found is not None:
                 return found, True
             raise
@@ -121,12 +140,55 @@ def create_without_duplicates(
             if not _may_have_landed(exc):
                 raise
             ambiguous = exc
-        found = find()
+        found = _look_up(find, ambiguous, what)
         if found is not None:
             return found, True
-        time.sleep(min(2.0, 0.25 * 2**attempt))
     assert ambiguous is not None
-    raise ambiguous
+    raise _outcome_unknown(what, ambiguous, f"and after {attempts} attempts, each re-sent only once a lookup had "
+                           "not found it, the last one may still take effect")
+
+
+def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError,
+             what: str) -> dict[str, Any] | None:
+    try:
+        return find()
+    except ChartMogulError as exc:
+        raise _outcome_unknown(what, ambiguous, f"and looking it up failed too ({exc}), so it was not sent again") \
+            from None
+
+
+def _outcome_unknown(what: str, ambiguous: ChartMogulError, detail: str) -> OutcomeUnknownError:
+    return OutcomeUnknownError(
+        f"{what[:1].upper()}{what[1:]} may have been created: the last attempt failed without saying whether it "
+        f"took effect ({ambiguous}), {detail}. It may now exist in ChartMogul without being tracked by Pulumi. "
+        "Once ChartMogul answers, run `pulumi up` again: it creates the object if it is missing, or reports that "
+        "it already exists, and then adopt=True on this resource takes it over.",
+        status=ambiguous.status,
+    )
+
+
+def delete_confirmed(delete: Callable[[], None], get: Callable[[], Any]) -> None:
+    """DELETE; "not found" means done. If the answer is lost, a GET says whether the DELETE took effect.
+
+    A DELETE that got no answer (connection reset, read timeout) or a 5xx even after the client's retries may
+    still have landed -- a retried DELETE of an object our first attempt removed can be lost the same way. If a
+    GET then answers 404 the object is gone, which is what was asked; otherwise the original error stands (the
+    engine keeps the resource in the state, and the next destroy tries again).
+    """
+    try:
+        delete()
+        return
+    except NotFoundError:
+        return
+    except (TransportError, ServerError) as exc:
+        failure: ChartMogulError = exc
+    try:
+        get()
+    except NotFoundError:
+        return
+    except ChartMogulError:
+        pass
+    raise failure
 
 
 def _may_have_landed(exc: ChartMogulError) -> bool:
