@@ -201,8 +201,9 @@ def run_demo(project_dir: Path, cli: str) -> int:
             stack.set_config("chartmogul:apiKey", auto.ConfigValue(value=DEMO_API_KEY, secret=True))
         # refresh first: if .demo/emulator.db was deleted, the state learns that and `up` recreates everything.
         result = stack.up(on_output=print, refresh=True)
-        changes = result.summary.resource_changes or {}
-        print(f"\nChanges: {', '.join(f'{op} {n}' for op, n in sorted(changes.items())) or 'none'}")
+        counts = {str(getattr(op, "value", op)): n for op, n in (result.summary.resource_changes or {}).items()}
+        changed = ", ".join(f"{op} {n}" for op, n in sorted(counts.items()) if op != "same" and n)
+        print(f"\nChanges: {changed or 'none'} ({counts.get('same', 0)} unchanged)")
         data_sources = result.outputs["data_sources"].value if "data_sources" in result.outputs else {}
         plans = result.outputs["plans"].value if "plans" in result.outputs else {}
         print("\nData sources (exported):")
