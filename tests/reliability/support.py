@@ -1,0 +1,127 @@
+"""What the reliability tests share: host configuration, the serialized providers, and the accounting that
+compares what the emulator holds with what the engine's state says exists.
+
+The accounting is deliberately independent of the provider: it lists every object in the emulator through the
+plain API (no retries, no provider code) and groups them by natural key *and* by name, so a duplicate would be
+seen even if it escaped the server's uniqueness rule (e.g. a plan re-sent without its external_id).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.dynamic.dynamic import serialize_provider
+
+import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
+from pulumi_chartmogul.resources.data_source import DataSourceProvider
+from pulumi_chartmogul.resources.plan import PlanProvider
+from tests.emulator_process import Emulator
+from tests.harness import ResourceState
+
+API_KEY = "sk-reliability-7d2e91c4a5"
+DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
+PLAN = "pulumi-python:dynamic/chartmogul:Plan"
+DATA_SOURCE_PROVIDER = serialize_provider(DataSourceProvider())
+PLAN_PROVIDER = serialize_provider(PlanProvider())
+
+
+def host_config(emulator: Emulator, **extra: str) -> dict[str, str]:
+    """Stack config for a host talking to ``emulator``; extra keys are ``chartmogul:<name>=value``."""
+    return {"chartmogul:apiKey": API_KEY, "chartmogul:endpoint": emulator.api_root,
+            **{f"chartmogul:{key}": value for key, value in extra.items()}}
+
+
+def source_inputs(name: str) -> dict[str, Any]:
+    return {"name": name, "adopt": False}
+
+
+def plan_inputs(source_uuid: str, external_id: str, **overrides: Any) -> dict[str, Any]:
+    return {"data_source_uuid": source_uuid, "name": f"Plan {external_id}", "interval_count": 1,
+            "interval_unit": "month", "external_id": external_id, "adopt": False, **overrides}
+
+
+# ------------------------------------------------------------------------------------------ emulator contents
+
+
+def _get(emulator: Emulator, path: str, **params: Any) -> dict[str, Any]:
+    response = emulator.api("GET", path, key=API_KEY, params=params)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def all_sources(emulator: Emulator) -> list[dict[str, Any]]:
+    return list(_get(emulator, "/data_sources")["data_sources"])
+
+
+def all_plans(emulator: Emulator) -> list[dict[str, Any]]:
+    """Every plan in the emulator, following the cursor."""
+    plans: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"per_page": 200}
+    while True:
+        page = _get(emulator, "/plans", **params)
+        plans.extend(page["plans"])
+        if not page.get("has_more") or not page.get("cursor"):
+            return plans
+        params["cursor"] = page["cursor"]
+
+
+@dataclass
+class Accounting:
+    """The emulator's objects against the state: what a user would find wrong after the operation."""
+
+    objects: int
+    duplicates: int  # objects beyond the first with the same natural key or the same name
+    orphans: list[str]  # in ChartMogul, not in the state: nobody manages them any more
+    stale: list[str]  # in the state, not in ChartMogul
+
+    @property
+    def clean(self) -> bool:
+        return self.duplicates == 0 and not self.orphans and not self.stale
+
+    def __str__(self) -> str:
+        return (f"{self.objects} objects, {self.duplicates} duplicates, orphans {self.orphans}, "
+                f"stale {self.stale}")
+
+
+def _extra(counter: Counter[Any]) -> int:
+    return sum(count - 1 for count in counter.values() if count > 1)
+
+
+def account(emulator: Emulator, state: Iterable[ResourceState]) -> Accounting:
+    sources, plans = all_sources(emulator), all_plans(emulator)
+    live = {s["uuid"] for s in sources} | {p["uuid"] for p in plans}
+    tracked = {s.id for s in state}
+    # Every test here gives each declared object a unique name, so equal names mean one object made twice,
+    # even where the server's uniqueness rule (name; data source + external_id) would not catch it.
+    duplicates = _extra(Counter(s["name"] for s in sources)) + max(
+        _extra(Counter((p["data_source_uuid"], p["name"]) for p in plans)),
+        _extra(Counter((p["data_source_uuid"], p["external_id"]) for p in plans)),
+    )
+    return Accounting(objects=len(live), duplicates=duplicates, orphans=sorted(live - tracked),
+                      stale=sorted(tracked - live))
+
+
+# ----------------------------------------------------------------------------------------------- the log
+
+_ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>/v1/\S*) HTTP/[\d.]+" (?P<status>\d{3})')
+
+
+def access_log(emulator: Emulator, since: int = 0) -> list[tuple[str, str, int]]:
+    """(method, path with query, status) of every answered /v1 request in the emulator's log after byte
+    ``since``; requests whose connection was dropped have no line."""
+    return [(m["method"], m["path"], int(m["status"])) for m in _ACCESS.finditer(emulator.stderr()[since:])]
+
+
+def log_size(emulator: Emulator) -> int:
+    return len(emulator.stderr())
+
+
+def route_delta(before: dict[str, Any], after: dict[str, Any]) -> Counter[str]:
+    """Requests per route between two ``emulator.stats()`` snapshots."""
+    delta = Counter(after["by_route"])
+    delta.subtract(Counter(before["by_route"]))
+    return +delta
