@@ -1,0 +1,191 @@
+"""``python -m bench [--plans N] [--latency-ms MS] [--out PATH]``: run every measurement, print ONE table.
+
+Starts the emulator (loopback, ``--latency-ms`` added to every API request) and Pulumi's real provider host,
+drives the host as the engine does, and writes the same table to ``--out`` (default ``bench/RESULTS.md``).
+Progress goes to stderr; the table alone goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench import measure
+from bench.report import DASH, Row, ms, ratio, render, secs
+
+PROVISION_TARGET = 1.10
+OVERHEAD_TARGET = 1.05
+PROVIDER_BYTES_TARGET = 200
+COLD_START_TARGET = 1.2
+EXPECTED_REQUESTS = {
+    "preview of a create (check)": 0,
+    "create (check, create)": 1,
+    "no-change up (check, diff)": 0,
+    "preview of an update (check, diff)": 0,
+    "update (check, diff, update)": 1,
+    "refresh (read, diff)": 1,
+    "delete": 1,
+}
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--plans", type=_positive, default=1000,
+                        help="plans created (provision) and previewed (default 1000)")
+    parser.add_argument("--latency-ms", type=_non_negative, default=50,
+                        help="emulator latency added to every API request (default 50)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md",
+                        help="where to write the table (default bench/RESULTS.md); '-' for nowhere")
+    parser.add_argument("--threads", type=_positive, default=16,
+                        help="steps the engine runs at once (default 16; the host itself runs 4)")
+    parser.add_argument("--repeat", type=_positive, default=30, help="samples per overhead figure (default 30)")
+    parser.add_argument("--program-plans", type=_positive, default=5000,
+                        help="plans declared in the program-scale run (default 5000)")
+    parser.add_argument("--cold-trials", type=_positive, default=7, help="host starts per cold-start figure")
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    n, latency = args.plans, args.latency_ms
+    bound = n * latency / 1000 / measure.HOST_WORKERS
+
+    with measure.bench_setup(latency, args.threads) as bench:
+        measure.log(f"provision: {n} plans, {args.threads} steps at once, {latency} ms latency")
+        prov = measure.provision(bench, n)
+        if prov.posts != n or prov.requests != n:
+            raise RuntimeError(f"provision sent {prov.requests} requests ({prov.posts} POSTs) for {n} plans")
+        rows.append(Row(f"provision: {n} plans (check + create), {args.threads} steps at once, {latency} ms latency",
+                        secs(prov.wall_seconds), f"{secs(bound)} (N x latency / 4)",
+                        ratio(prov.wall_seconds / bound) if bound else DASH, f"≤ {PROVISION_TARGET:.2f}",
+                        prov.wall_seconds / bound <= PROVISION_TARGET if bound else None))
+        measure.log("provision floor: the same POSTs with bare requests from 4 sessions")
+        floor = measure.provision_floor(bench, n)
+        rows.append(Row(f"  floor: the same {n} POSTs, bare requests, 4 keep-alive sessions", secs(floor),
+                        secs(bound), ratio(floor / bound) if bound else DASH))
+
+        size = measure.state_size(bench.states[0])
+
+        measure.log(f"preview: {len(bench.states)} unchanged plans")
+        prev = measure.preview(bench)
+        rows.append(Row(f"preview: check + diff of {prev.resources} unchanged plans, {args.threads} at once",
+                        f"{prev.wall_seconds / prev.resources * 1000:.2f} ms/resource "
+                        f"({secs(prev.wall_seconds)} in all)"))
+        rows.append(Row("  one resource at a time (median latency of check + diff)", ms(prev.sequential_ms / 1000)))
+
+        measure.log(f"overhead: {args.repeat} samples per operation")
+        overheads = measure.overhead(bench, args.repeat)
+        for item in overheads:
+            rows.append(Row(f"overhead: {item.operation} through the host vs bare requests ({item.route}), "
+                            f"median of {args.repeat}",
+                            f"{item.host_ms:.2f} ms (+{item.extra_ms:.2f} ms)", f"{item.bare_ms:.2f} ms",
+                            ratio(item.ratio), f"≤ {OVERHEAD_TARGET:.2f}", item.ratio <= OVERHEAD_TARGET))
+        rows.append(Row("  of the +ms: host + gRPC (a bare-requests provider in the same host) / our provider",
+                        ", ".join(f"{o.operation} {o.host_machinery_ms:+.2f} / {o.provider_ms:+.2f}"
+                                  for o in overheads)))
+
+        measure.log("requests per operation")
+        counts = measure.requests_per_operation(bench)
+        for label, expected in EXPECTED_REQUESTS.items():
+            got = counts[label]
+            rows.append(Row(f"API requests per {label}", f"{got:g}", str(expected), DASH, f"= {expected}",
+                            got == expected))
+        rows.append(Row(f"API requests during the {prev.resources}-plan preview", str(prev.requests), "0", DASH,
+                        "= 0", prev.requests == 0))
+
+    measure.log(f"program scale: {args.program_plans} plans under set_mocks")
+    program = measure.program_scale(args.program_plans)
+    if program.get("completed"):
+        figure = (f"completed: constructors {secs(program['construct_seconds'])}, "
+                  f"all registered {secs(program['total_seconds'])}")
+    else:
+        figure = f"FAILED at plan #{program.get('failed_at')}: {program.get('error')}"
+    rows.append(Row(f"program: {args.program_plans} plans declared under set_mocks", figure, DASH, DASH,
+                    "completes", bool(program.get("completed"))))
+    if program.get("completed"):
+        per = program["total_seconds"] / (args.program_plans + 1)
+        rows.append(Row("  per resource: construction + registration", ms(per)))
+        rows.append(Row("  per resource: serialize_provider",
+                        f"{program['serialize_seconds'] / program['serialize_calls'] * 1e6:.1f} µs "
+                        f"({program['serialize_calls']} calls)"))
+    stock = measure.program_scale(args.program_plans, stock=True)
+    stock_figure = (f"fails at plan #{stock['failed_at']} (RecursionError)" if stock.get("failed_at")
+                    else ("completes" if stock.get("completed") else f"fails: {stock.get('error')}"))
+    rows.append(Row("  the same without the package's serialize_provider fix (stock SDK)", stock_figure,
+                    "fails near 320 (pulumi-dynamic.md §2.2)"))
+
+    rows.append(Row("state: __provider per resource", f"{size.provider_bytes} bytes", f"{PROVIDER_BYTES_TARGET} bytes",
+                    ratio(size.provider_bytes / PROVIDER_BYTES_TARGET), f"≤ {PROVIDER_BYTES_TARGET} bytes",
+                    size.provider_bytes <= PROVIDER_BYTES_TARGET))
+    rows.append(Row("state: outputs per resource (JSON, __provider included)", f"{size.outputs_bytes} bytes"))
+    rows.append(Row("state: inputs per resource (JSON, __provider included)", f"{size.inputs_bytes} bytes"))
+
+    measure.log(f"cold start: {args.cold_trials} host starts per figure")
+    cold = measure.cold_start(args.cold_trials)
+    rows.append(Row(f"cold start: host start → first Create answered, median of {cold.trials}",
+                    secs(cold.chartmogul_seconds), f"{secs(cold.echo_seconds)} (echo provider)",
+                    ratio(cold.ratio), f"≤ {COLD_START_TARGET}", cold.ratio <= COLD_START_TARGET))
+    rows.append(Row("  engine order: host start → Check → first Create answered",
+                    secs(cold.chartmogul_with_check_seconds), f"{secs(cold.echo_with_check_seconds)} (echo provider)",
+                    ratio(cold.ratio_with_check)))
+    parts = cold.parts
+    rows.append(Row("  in a fresh host: unpickle + configure / first check / first create (warm: check / create)",
+                    f"{parts['load_ms']:.0f} / {parts['first_check_ms']:.0f} / {parts['first_create_ms']:.0f} ms "
+                    f"({parts['second_check_ms']:.1f} / {parts['second_create_ms']:.1f} ms)"))
+    rows.append(Row("  libraries loaded by: unpickle + configure / first check / first create",
+                    " / ".join(", ".join(_short(parts[f"loaded_after_{step}"])) or "none"
+                               for step in ("load", "first_check", "first_create"))))
+    return rows
+
+
+def _short(modules: list[str]) -> list[str]:
+    """Top-level libraries only (requests, pydantic), for the table."""
+    return [m for m in modules if m in ("requests", "pydantic")]
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    load_before = _load()
+    rows = run(args)
+    settings = {
+        "plans": str(args.plans), "latency": f"{args.latency_ms} ms", "engine parallelism": str(args.threads),
+        "overhead samples": str(args.repeat), "program plans": str(args.program_plans),
+        "cold-start trials": str(args.cold_trials),
+        "duration": f"{time.perf_counter() - started:.0f} s",
+        "load average (1/5/15 min) before / after": f"{load_before} / {_load()}",
+    }
+    table = render(rows, title="pulumi-chartmogul benchmark", settings=settings)
+    print(table, end="")
+    if str(args.out) != "-":
+        args.out.write_text(table, encoding="utf-8")
+        measure.log(f"written to {args.out}")
+    return 0  # a missed target is a finding, not a failure of the run
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The one results table, and the machine and versions it was measured on."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+
+DASH = "—"
+
+
+@dataclass
+class Row:
+    """One line of the table. ``bound`` is what the figure is compared with; ``target`` states the goal."""
+
+    measure: str
+    figure: str
+    bound: str = DASH
+    ratio: str = DASH
+    target: str = DASH
+    met: bool | None = None  # None: informational, no target
+
+    @property
+    def verdict(self) -> str:
+        if self.met is None:
+            return DASH
+        return "yes" if self.met else "**no**"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def secs(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def ratio(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": str(os.cpu_count() or "?"), "memory": memory,
+            "os": f"{platform.system()} {platform.release()}"}
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for dist in ("pulumi", "requests", "pydantic", "urllib3", "grpcio", "dill", "pulumi-chartmogul"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "not installed"
+    return found
+
+
+def render(rows: Sequence[Row], *, title: str, settings: dict[str, str], notes: Sequence[str] = ()) -> str:
+    """The table as Markdown (readable as plain text too), with its context above and notes below."""
+    host = machine()
+    lines = [
+        f"# {title}",
+        "",
+        f"- Date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M:%S UTC')}",
+        f"- Machine: {host['cpu']}, {host['cores']} cores, {host['memory']} memory, {host['os']}",
+        "- Versions: " + ", ".join(f"{name} {version}" for name, version in versions().items()),
+        "- Run: " + ", ".join(f"{key} {value}" for key, value in settings.items()),
+        "",
+    ]
+    header = ("Measure", "Figure", "Bound", "Ratio", "Target", "Met")
+    cells = [header, *[(r.measure, r.figure, r.bound, r.ratio, r.target, r.verdict) for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(values: Sequence[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    lines.append(line(header))
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines.extend(line(row) for row in cells[1:])
+    if notes:
+        lines.append("")
+        lines.extend(f"- {note}" for note in notes)
+    return "\n".join(lines) + "\n"
