@@ -14,13 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.runtime.rpc import contains_unknowns
-from pydantic import ValidationError
 
-from ..client import ChartMogulClient
 from ..errors import (
     AlreadyExistsError,
     ChartMogulError,
@@ -30,8 +28,14 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ..settings import load_settings
-from ..specs import ResourceSpec
+from ..settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    # Imported where first needed, not when the host unpickles a provider: pydantic (specs) by the first check,
+    # requests (client) by the first API call. A host that only previews never loads requests; one that only
+    # refreshes or destroys never loads pydantic (bench/RESULTS.md, cold start).
+    from ..client import ChartMogulClient
+    from ..specs import ResourceSpec
 
 PROVIDER_KEY = "__provider"
 AMBIGUOUS_CREATE_ATTEMPTS = 4
@@ -57,6 +61,8 @@ class FieldPolicy:
 
 def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResult:
     """Validate ``news`` against ``spec``: one CheckFailure per bad field, values still unknown skipped."""
+    from pydantic import ValidationError
+
     props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
     unknown = {k for k, v in props.items() if contains_unknowns(v)}
     candidate = {k: (spec.preview_placeholders.get(k, v) if k in unknown else v) for k, v in props.items()}
@@ -197,31 +203,49 @@ def _may_have_landed(exc: ChartMogulError) -> bool:
     return exc.status is not None and exc.status >= 500 and exc.status != 503
 
 
+_CLIENT_LOCK = threading.Lock()
+
+
 class ChartMogulProvider(ResourceProvider):
-    """Base of each resource's provider. Holds no state when pickled: the client is built in ``configure``.
+    """Base of each resource's provider. Holds no state when pickled: the settings are read in ``configure``,
+    the client is built on first use.
 
     Class-level defaults (not ``__init__``) keep old pickles in state loadable when attributes are added.
     """
 
     serialize_as_secret_always = False  # nothing secret is ever pickled: see configure()
-    spec: ClassVar[type[ResourceSpec]]
+    spec_name: ClassVar[str]  # the model in specs.py that check validates against
     policy: ClassVar[FieldPolicy]
+    _settings: Settings | None = None
     _client: ChartMogulClient | None = None
     _configuration_error: ConfigurationError | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         try:
-            self._client = ChartMogulClient(load_settings(req.config.get))
+            self._settings = load_settings(req.config.get)
         except ConfigurationError as exc:
             # check and diff need no API; the error is raised by the first call that does.
             self._configuration_error = exc
 
     @property
+    def spec(self) -> type[ResourceSpec]:
+        from .. import specs
+
+        spec: type[ResourceSpec] = getattr(specs, self.spec_name)
+        return spec
+
+    @property
     def client(self) -> ChartMogulClient:
         if self._client is None:
-            raise self._configuration_error or ConfigurationError(
-                "the provider was not configured (configure() never ran)"
-            )
+            if self._settings is None:
+                raise self._configuration_error or ConfigurationError(
+                    "the provider was not configured (configure() never ran)"
+                )
+            with _CLIENT_LOCK:  # the host calls in from 4 threads: build one client
+                if self._client is None:
+                    from ..client import ChartMogulClient
+
+                    self._client = ChartMogulClient(self._settings)
         return self._client
 
     def __getstate__(self) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ..specs import DataSourceSpec
 from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
 
 POLICY = FieldPolicy(
@@ -26,7 +25,7 @@ def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] 
 
 
 class DataSourceProvider(ChartMogulProvider):
-    spec = DataSourceSpec
+    spec_name = "DataSourceSpec"
     policy = POLICY
 
     def _outputs(self, source: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:

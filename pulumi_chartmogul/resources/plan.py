@@ -10,7 +10,6 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ..specs import PlanSpec
 from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
 
 POLICY = FieldPolicy(
@@ -31,7 +30,7 @@ def find_plan(provider: ChartMogulProvider, data_source_uuid: str, external_id: 
 
 
 class PlanProvider(ChartMogulProvider):
-    spec = PlanSpec
+    spec_name = "PlanSpec"
     policy = POLICY
 
     def _outputs(self, plan: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
