@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -58,12 +59,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=_positive, default=30, help="samples per overhead figure (default 30)")
     parser.add_argument("--program-plans", type=_positive, default=5000,
                         help="plans declared in the program-scale run (default 5000)")
-    parser.add_argument("--cold-trials", type=_positive, default=7, help="host starts per cold-start figure")
+    parser.add_argument("--cold-trials", type=_positive, default=9, help="host starts per cold-start figure")
     return parser.parse_args(argv)
 
 
-def run(args: argparse.Namespace) -> list[Row]:
+def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
+    """Every measurement, in order; returns the table's rows and the notes explaining each target not met."""
     rows: list[Row] = []
+    notes: list[str] = []
     n, latency = args.plans, args.latency_ms
     bound = n * latency / 1000 / measure.HOST_WORKERS
 
@@ -72,14 +75,19 @@ def run(args: argparse.Namespace) -> list[Row]:
         prov = measure.provision(bench, n)
         if prov.posts != n or prov.requests != n:
             raise RuntimeError(f"provision sent {prov.requests} requests ({prov.posts} POSTs) for {n} plans")
+        prov_ratio = prov.wall_seconds / bound if bound else None
         rows.append(Row(f"provision: {n} plans (check + create), {args.threads} steps at once, {latency} ms latency",
                         secs(prov.wall_seconds), f"{secs(bound)} (N x latency / 4)",
-                        ratio(prov.wall_seconds / bound) if bound else DASH, f"≤ {PROVISION_TARGET:.2f}",
-                        prov.wall_seconds / bound <= PROVISION_TARGET if bound else None))
+                        ratio(prov_ratio) if prov_ratio else DASH, f"≤ {PROVISION_TARGET:.2f}",
+                        prov_ratio <= PROVISION_TARGET if prov_ratio else None))
         measure.log("provision floor: the same POSTs with bare requests from 4 sessions")
         floor = measure.provision_floor(bench, n)
-        rows.append(Row(f"  floor: the same {n} POSTs, bare requests, 4 keep-alive sessions", secs(floor),
-                        secs(bound), ratio(floor / bound) if bound else DASH))
+        floor_ratio = floor / bound if bound else None
+        rows.append(Row(f"  floor: the same {n} POSTs, bare requests, 4 keep-alive sessions, no Pulumi", secs(floor),
+                        secs(bound), ratio(floor_ratio) if floor_ratio else DASH))
+        rows.append(Row("  CPU used during the provision (2 cores in all)",
+                        ", ".join(f"{name} {seconds:.1f} s" for name, seconds in prov.cpu.items())
+                        + f" (of {2 * prov.wall_seconds:.1f} s)"))
 
         size = measure.state_size(bench.states[0])
 
@@ -97,9 +105,12 @@ def run(args: argparse.Namespace) -> list[Row]:
                             f"median of {args.repeat}",
                             f"{item.host_ms:.2f} ms (+{item.extra_ms:.2f} ms)", f"{item.bare_ms:.2f} ms",
                             ratio(item.ratio), f"≤ {OVERHEAD_TARGET:.2f}", item.ratio <= OVERHEAD_TARGET))
-        rows.append(Row("  of the +ms: host + gRPC (a bare-requests provider in the same host) / our provider",
+        rows.append(Row("  the +ms split: host + gRPC (bare-requests provider in the same host) / pulumi-chartmogul",
                         ", ".join(f"{o.operation} {o.host_machinery_ms:+.2f} / {o.provider_ms:+.2f}"
                                   for o in overheads)))
+        busy_rpc, idle_rpc = measure.empty_rpc(bench)
+        rows.append(Row("  empty RPC (GetPluginInfo) round trip: back to back / after 50 ms idle",
+                        f"{busy_rpc:.2f} / {idle_rpc:.2f} ms"))
 
         measure.log("requests per operation")
         counts = measure.requests_per_operation(bench)
@@ -109,6 +120,32 @@ def run(args: argparse.Namespace) -> list[Row]:
                             got == expected))
         rows.append(Row(f"API requests during the {prev.resources}-plan preview", str(prev.requests), "0", DASH,
                         "= 0", prev.requests == 0))
+
+    if prov_ratio and prov_ratio > PROVISION_TARGET:
+        mean_bare = statistics.mean(o.bare_ms for o in overheads)  # sequential, so one call's own time
+        cycle = prov.wall_seconds * measure.HOST_WORKERS / n * 1000
+        floor_cycle = floor * measure.HOST_WORKERS / n * 1000
+        notes.append(
+            f"provision ({ratio(prov_ratio)} > {PROVISION_TARGET:.2f}): the bound N x latency / 4 counts every API "
+            f"call as exactly {latency} ms. A call with bare requests takes {mean_bare:.1f} ms here one at a time "
+            f"(overhead rows), and with 4 at once on these {os.cpu_count()} cores {floor_cycle:.1f} ms: the floor, "
+            f"the same POSTs without Pulumi, is already {ratio(floor_ratio or 0)} of the bound. Through the host "
+            f"each of its 4 workers spends {cycle:.1f} ms per plan: the Create's API call, the host and gRPC "
+            f"cost of two RPCs (Check and Create, see the overhead split), and CPU contention among the host, "
+            f"the emulator and the engine stand-in (CPU row). pulumi-chartmogul's own share is "
+            f"{statistics.mean(o.provider_ms for o in overheads):+.2f} ms per call on average (split row). The "
+            f"gap is outside the provider: the host's 4 workers and the API's own time per call; at higher "
+            f"latency the fixed costs weigh less (try --latency-ms 200).")
+    for o in overheads:
+        if o.ratio > OVERHEAD_TARGET:
+            notes.append(
+                f"overhead of {o.operation} ({ratio(o.ratio)} > {OVERHEAD_TARGET:.2f}): +{o.extra_ms:.2f} ms, of "
+                f"which {o.host_machinery_ms:+.2f} ms is the host and gRPC (the same request from a bare-requests "
+                f"provider in the same host) and {o.provider_ms:+.2f} ms pulumi-chartmogul. The host's share is "
+                f"an RPC round trip that starts from idle after waiting on the API ({idle_rpc:.2f} ms for an "
+                f"empty RPC after 50 ms idle vs {busy_rpc:.2f} ms back to back) plus decoding the request and "
+                f"encoding the reply (pulumi/dynamic/__main__.py builds a new asyncio event loop per call): "
+                f"fixed costs of Pulumi's host, which no provider code can remove.")
 
     measure.log(f"program scale: {args.program_plans} plans under set_mocks")
     program = measure.program_scale(args.program_plans)
@@ -121,10 +158,10 @@ def run(args: argparse.Namespace) -> list[Row]:
                     "completes", bool(program.get("completed"))))
     if program.get("completed"):
         per = program["total_seconds"] / (args.program_plans + 1)
-        rows.append(Row("  per resource: construction + registration", ms(per)))
-        rows.append(Row("  per resource: serialize_provider",
-                        f"{program['serialize_seconds'] / program['serialize_calls'] * 1e6:.1f} µs "
-                        f"({program['serialize_calls']} calls)"))
+        rows.append(Row("  per resource: construction + registration (Pulumi SDK, mock engine)", ms(per)))
+        rows.append(Row("  per resource: serialize_provider (first call of a class pickles; then cached)",
+                        f"{program['later_serialize_seconds'] * 1e6:.1f} µs (first call "
+                        f"{ms(program['first_serialize_seconds'])}, {program['serialize_calls']} calls)"))
     stock = measure.program_scale(args.program_plans, stock=True)
     stock_figure = (f"fails at plan #{stock['failed_at']} (RecursionError)" if stock.get("failed_at")
                     else ("completes" if stock.get("completed") else f"fails: {stock.get('error')}"))
@@ -142,6 +179,9 @@ def run(args: argparse.Namespace) -> list[Row]:
     rows.append(Row(f"cold start: host start → first Create answered, median of {cold.trials}",
                     secs(cold.chartmogul_seconds), f"{secs(cold.echo_seconds)} (echo provider)",
                     ratio(cold.ratio), f"≤ {COLD_START_TARGET}", cold.ratio <= COLD_START_TARGET))
+    rows.append(Row("  host CPU time until the first Create answered",
+                    secs(cold.chartmogul_cpu_seconds), f"{secs(cold.echo_cpu_seconds)} (echo provider)",
+                    ratio(cold.chartmogul_cpu_seconds / cold.echo_cpu_seconds)))
     rows.append(Row("  engine order: host start → Check → first Create answered",
                     secs(cold.chartmogul_with_check_seconds), f"{secs(cold.echo_with_check_seconds)} (echo provider)",
                     ratio(cold.ratio_with_check)))
@@ -152,7 +192,21 @@ def run(args: argparse.Namespace) -> list[Row]:
     rows.append(Row("  libraries loaded by: unpickle + configure / first check / first create",
                     " / ".join(", ".join(_short(parts[f"loaded_after_{step}"])) or "none"
                                for step in ("load", "first_check", "first_create"))))
-    return rows
+    if cold.ratio > COLD_START_TARGET:
+        extra = (cold.chartmogul_seconds - cold.echo_seconds) * 1000
+        first_call = parts["first_create_ms"] - parts["second_create_ms"]
+        notes.append(
+            f"cold start ({ratio(cold.ratio)} > {COLD_START_TARGET}): the first Create costs {extra:.0f} ms more "
+            f"than the echo provider's. Unpickling and configuring the provider takes {parts['load_ms']:.0f} ms "
+            f"and loads neither requests nor pydantic (imports are lazy); the first API call takes "
+            f"{first_call:.0f} ms more than the next one: importing requests (with urllib3, charset_normalizer, "
+            f"idna, http.cookiejar), building the session and opening the connection. The echo provider does no "
+            f"HTTP at all; any provider that calls the API with requests pays this once per host. Meeting "
+            f"{COLD_START_TARGET}x would mean replacing requests in client.py (urllib3, which requests is built "
+            f"on, imports in about half the time), not a minimal change. In the engine's order a Check comes "
+            f"first and loads pydantic ({parts['first_check_ms']:.0f} ms, the validation models included): "
+            f"{ratio(cold.ratio_with_check)} of the echo host.")
+    return rows, notes
 
 
 def _short(modules: list[str]) -> list[str]:
@@ -171,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     load_before = _load()
-    rows = run(args)
+    rows, notes = run(args)
     settings = {
         "plans": str(args.plans), "latency": f"{args.latency_ms} ms", "engine parallelism": str(args.threads),
         "overhead samples": str(args.repeat), "program plans": str(args.program_plans),
@@ -179,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "duration": f"{time.perf_counter() - started:.0f} s",
         "load average (1/5/15 min) before / after": f"{load_before} / {_load()}",
     }
-    table = render(rows, title="pulumi-chartmogul benchmark", settings=settings)
+    table = render(rows, title="pulumi-chartmogul benchmark", settings=settings, notes=notes)
     print(table, end="")
     if str(args.out) != "-":
         args.out.write_text(table, encoding="utf-8")

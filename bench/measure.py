@@ -23,6 +23,7 @@ from typing import Any
 
 import grpc
 import requests
+from google.protobuf import empty_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -138,12 +139,20 @@ def bench_setup(latency_ms: int, threads: int) -> Iterator[Bench]:
 # -------------------------------------------------------------------------------------------- provision
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Provision:
     plans: int
     wall_seconds: float
     posts: int
     requests: int
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used during the run, per process
 
 
 def provision(bench: Bench, plans: int) -> Provision:
@@ -160,10 +169,15 @@ def provision(bench: Bench, plans: int) -> Provision:
         results[i] = (checked.inputs, created)
 
     before = bench.emulator.stats()
+    pids = {"host": bench.host.process.pid, "emulator": bench.emulator.process.pid}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    own_before = time.process_time()
     start = time.perf_counter()
     with ThreadPoolExecutor(bench.threads) as pool:
         list(pool.map(step, range(plans)))
     wall = time.perf_counter() - start
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    cpu["engine stand-in"] = time.process_time() - own_before
     after = bench.emulator.stats()
     posts = after["by_route"].get("POST /v1/plans", 0) - before["by_route"].get("POST /v1/plans", 0)
     bench.states = []
@@ -173,7 +187,7 @@ def provision(bench: Bench, plans: int) -> Provision:
         if not state.id.startswith("pl_"):
             raise RuntimeError(f"unexpected id {state.id!r} for {name}")
         bench.states.append(state)
-    return Provision(plans, wall, posts, after["requests"] - before["requests"])
+    return Provision(plans, wall, posts, after["requests"] - before["requests"], cpu)
 
 
 def provision_floor(bench: Bench, plans: int) -> float:
@@ -378,6 +392,24 @@ def overhead(bench: Bench, repeat: int, warmup: int = 5) -> list[Overhead]:
     return results
 
 
+def empty_rpc(bench: Bench, samples: int = 100, idle_seconds: float = 0.05) -> tuple[float, float]:
+    """Median round trip of an RPC the host answers without work (GetPluginInfo): back to back, and after
+    ``idle_seconds`` of idleness (as when a call waits on the API's latency). Both in ms."""
+    def once() -> float:
+        start = time.perf_counter()
+        bench.stub.GetPluginInfo(empty_pb2.Empty(), timeout=RPC_TIMEOUT)
+        return time.perf_counter() - start
+
+    for _ in range(10):
+        once()
+    busy = [once() for _ in range(samples)]
+    idle = []
+    for _ in range(samples):
+        time.sleep(idle_seconds)
+        idle.append(once())
+    return median_ms(busy), median_ms(idle)
+
+
 # ------------------------------------------------------------------------------------ requests per operation
 
 
@@ -442,6 +474,8 @@ class ColdStart:
     echo_with_check_seconds: float
     chartmogul_with_check_seconds: float
     trials: int
+    echo_cpu_seconds: float = 0.0
+    chartmogul_cpu_seconds: float = 0.0
     parts: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -454,8 +488,10 @@ class ColdStart:
 
 
 def _first_create(config: dict[str, str], type_token: str, provider: str, props: Mapping[str, Any],
-                  with_check: bool) -> float:
-    """Start a host and time it until its first Create has answered (after a Check, if ``with_check``)."""
+                  with_check: bool) -> tuple[float, float]:
+    """Start a host and time it until its first Create has answered (after a Check, if ``with_check``).
+
+    Returns the wall time and the CPU time the host process used by then (less sensitive to other load)."""
     news = {**props, PROVIDER_KEY: provider}
     start = time.perf_counter()
     with ProviderHost(config, timeout=RPC_TIMEOUT) as host:
@@ -465,7 +501,8 @@ def _first_create(config: dict[str, str], type_token: str, provider: str, props:
                 raise RuntimeError(f"check failed: {checked.failures}")
             news = checked.inputs
         host.create(type_token, "first", news)
-        return time.perf_counter() - start
+        wall = time.perf_counter() - start
+        return wall, cpu_seconds(host.process.pid)
 
 
 def cold_start(trials: int) -> ColdStart:
@@ -474,13 +511,16 @@ def cold_start(trials: int) -> ColdStart:
         config = host_config(emulator)
         source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Cold start"}).json()["uuid"]
         samples: dict[tuple[str, bool], list[float]] = {}
+        cpu: dict[str, list[float]] = {}
         for trial in range(trials + 1):  # the first round only warms caches (bytecode, page cache)
             for with_check in (False, True):
                 for kind, type_token, provider in (("echo", ECHO, ECHO_PROVIDER), ("cm", PLAN, PLAN_PROVIDER)):
                     props = plan_inputs(source, f"cold-{trial}-{with_check:d}")
-                    seconds = _first_create(config, type_token, provider, props, with_check)
+                    wall, cpu_used = _first_create(config, type_token, provider, props, with_check)
                     if trial:
-                        samples.setdefault((kind, with_check), []).append(seconds)
+                        samples.setdefault((kind, with_check), []).append(wall)
+                        if not with_check:
+                            cpu.setdefault(kind, []).append(cpu_used)
         parts = first_calls(emulator, source, trials)
     return ColdStart(
         echo_seconds=statistics.median(samples[("echo", False)]),
@@ -488,6 +528,8 @@ def cold_start(trials: int) -> ColdStart:
         echo_with_check_seconds=statistics.median(samples[("echo", True)]),
         chartmogul_with_check_seconds=statistics.median(samples[("cm", True)]),
         trials=trials,
+        echo_cpu_seconds=statistics.median(cpu["echo"]),
+        chartmogul_cpu_seconds=statistics.median(cpu["cm"]),
         parts=parts,
     )
 

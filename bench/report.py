@@ -10,6 +10,26 @@ from dataclasses import dataclass
 from importlib import metadata
 
 DASH = "—"
+METHOD = (
+    "Everything runs on loopback: the emulator (`python -m pulumi_chartmogul.emulator --latency-ms N`), Pulumi's "
+    "provider host (`python -m pulumi.dynamic`, 4 worker threads) and this process, which plays the engine over "
+    "gRPC (tests/harness.py). Timed requests are encoded before the clock starts; a Create gets the inputs its "
+    "Check returned.",
+    "provision: each plan is the engine's create step, Check then Create, with `--threads` steps in flight at "
+    "once (the host queues beyond 4). Floor: the same POSTs with bare `requests`, 4 keep-alive sessions.",
+    "overhead: one call at a time, rotating among our provider through the host, a bare-requests provider "
+    "(bench/passthrough_provider.py) through the same host, and a bare `requests` call with a keep-alive "
+    "session set up like the provider's; medians after 5 warm-up rounds.",
+    "requests per operation: the emulator's request counter (`GET /_emulator/stats`) around each engine "
+    "operation on 10 plans, divided by 10.",
+    "preview: Check(olds = old inputs) then Diff(old outputs) for every provisioned plan, all unchanged.",
+    "program scale: bench/program.py in its own process under `pulumi.runtime.set_mocks`; the stock row "
+    "removes the package's serialize_provider fix first.",
+    "state size: the JSON of one provisioned plan's outputs and inputs as the engine stores them.",
+    "cold start: host process start until its first Create is answered (after GetPluginInfo and Configure, as "
+    "the engine does), this package's PlanProvider vs bench/echo_provider.py, against the emulator with no "
+    "added latency; the first round of starts is discarded. The split comes from bench/first_calls.py.",
+)
 
 
 @dataclass
@@ -98,6 +118,8 @@ def render(rows: Sequence[Row], *, title: str, settings: dict[str, str], notes: 
     lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     lines.extend(line(row) for row in cells[1:])
     if notes:
-        lines.append("")
+        lines.extend(["", "Targets not met, and why:", ""])
         lines.extend(f"- {note}" for note in notes)
+    lines.extend(["", "How each figure is measured:", ""])
+    lines.extend(f"- {line}" for line in METHOD)
     return "\n".join(lines) + "\n"
