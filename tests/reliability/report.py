@@ -73,6 +73,10 @@ class Report:
             f"Exhausted: {sum(r.outcome == 'ok' for r in exhausted)} succeeded by proving the outcome, "
             f"{sum(r.outcome != 'ok' for r in exhausted)} failed with the error shown.")
         lines.append(
+            "DataSource has no update (ChartMogul cannot change a data source; a new name replaces it): its "
+            "operations are create, read, delete. 'fault hits': op = only the operation's own request; "
+            "op+lookup / op+confirm = also the lookup by natural key / the GET that would settle the outcome.")
+        lines.append(
             f"Duplicates / orphans / stale in those {len(cells)} cells: {sum(r.duplicates for r in cells)} / "
             f"{sum(r.orphans for r in cells)} / {sum(r.stale for r in cells)}. "
             f"In the {len(special)} documented and control cells (before their recovery): "
