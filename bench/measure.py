@@ -155,17 +155,27 @@ class Provision:
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used during the run, per process
 
 
-def provision(bench: Bench, plans: int) -> Provision:
-    """``pulumi up`` creating ``plans`` new plans: Check then Create per plan, ``bench.threads`` steps at once."""
-    names = [f"plan-{i:05d}" for i in range(plans)]
-    checks = [bench.check_request(name, plan_inputs(bench.source_uuid, name)) for name in names]
+def provision(bench: Bench, plans: int, *, passthrough: bool = False) -> Provision:
+    """``pulumi up`` creating ``plans`` new plans: Check then Create per plan, ``bench.threads`` steps at once.
+
+    With ``passthrough``, the plans are bench/passthrough_provider.py resources (the same POSTs from a provider
+    with no validation and bare requests), to show what the host costs whatever the provider."""
+    type_token, blob, prefix = (PASSTHROUGH, PASSTHROUGH_PROVIDER, "pt") if passthrough else (PLAN, PLAN_PROVIDER,
+                                                                                            "plan")
+    names = [f"{prefix}-{i:05d}" for i in range(plans)]
+    checks = [provider_pb2.CheckRequest(
+        urn=bench.urn(name, type_token), name=name, type=type_token, olds=encode_properties({}),
+        news=encode_properties({**plan_inputs(bench.source_uuid, name), PROVIDER_KEY: blob}),
+        randomSeed=os.urandom(32)) for name in names]
     results: list[tuple[Any, Any] | None] = [None] * plans
 
     def step(i: int) -> None:
         checked = bench.stub.Check(checks[i], timeout=RPC_TIMEOUT)
         if checked.failures:
             raise RuntimeError(f"check failed for {names[i]}: {checked.failures}")
-        created = bench.stub.Create(bench.create_request(names[i], checked.inputs), timeout=RPC_TIMEOUT)
+        created = bench.stub.Create(provider_pb2.CreateRequest(
+            urn=checks[i].urn, name=names[i], type=type_token, properties=checked.inputs, timeout=RPC_TIMEOUT,
+            preview=False), timeout=RPC_TIMEOUT)
         results[i] = (checked.inputs, created)
 
     before = bench.emulator.stats()
@@ -180,13 +190,14 @@ def provision(bench: Bench, plans: int) -> Provision:
     cpu["engine stand-in"] = time.process_time() - own_before
     after = bench.emulator.stats()
     posts = after["by_route"].get("POST /v1/plans", 0) - before["by_route"].get("POST /v1/plans", 0)
-    bench.states = []
-    for name, result in zip(names, results, strict=True):
-        assert result is not None
-        state = bench.state(name, *result)
-        if not state.id.startswith("pl_"):
-            raise RuntimeError(f"unexpected id {state.id!r} for {name}")
-        bench.states.append(state)
+    if not passthrough:
+        bench.states = []
+        for name, result in zip(names, results, strict=True):
+            assert result is not None
+            state = bench.state(name, *result)
+            if not state.id.startswith("pl_"):
+                raise RuntimeError(f"unexpected id {state.id!r} for {name}")
+            bench.states.append(state)
     return Provision(plans, wall, posts, after["requests"] - before["requests"], cpu)
 
 

@@ -16,7 +16,9 @@ METHOD = (
     "gRPC (tests/harness.py). Timed requests are encoded before the clock starts; a Create gets the inputs its "
     "Check returned.",
     "provision: each plan is the engine's create step, Check then Create, with `--threads` steps in flight at "
-    "once (the host queues beyond 4). Floor: the same POSTs with bare `requests`, 4 keep-alive sessions.",
+    "once (the host queues beyond 4). Floor: the same POSTs with bare `requests`, 4 keep-alive sessions. Then "
+    "the same creates through the same host with bench/passthrough_provider.py, which forwards the POST with bare "
+    "`requests`: the difference from our provider's run is pulumi-chartmogul's own share.",
     "overhead: one call at a time, rotating among our provider through the host, a bare-requests provider "
     "(bench/passthrough_provider.py) through the same host, and a bare `requests` call with a keep-alive "
     "session set up like the provider's; medians after 5 warm-up rounds.",
