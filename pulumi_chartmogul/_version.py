@@ -1,6 +1,7 @@
-from importlib.metadata import PackageNotFoundError, version
+"""The package's version: the one place it is written (pyproject.toml reads it from here).
 
-try:
-    __version__ = version("pulumi-chartmogul")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0.0.0+source"
+A literal, not ``importlib.metadata.version()``: that scans every installed distribution, about 6 ms at each
+start of the provider host and of every program.
+"""
+
+__version__ = "0.1.0"
