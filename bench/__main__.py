@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import measure
 from bench.report import DASH, Row, ms, ratio, render, secs
+from pulumi_chartmogul.emulator.cli import non_negative_int, positive_int
 
 PROVISION_TARGET = 1.10
 OVERHEAD_TARGET = 1.05
@@ -32,34 +33,20 @@ EXPECTED_REQUESTS = {
 }
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--plans", type=_positive, default=1000,
+    parser.add_argument("--plans", type=positive_int, default=1000,
                         help="plans created (provision) and previewed (default 1000)")
-    parser.add_argument("--latency-ms", type=_non_negative, default=50,
+    parser.add_argument("--latency-ms", type=non_negative_int, default=50,
                         help="emulator latency added to every API request (default 50)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md",
                         help="where to write the table (default bench/RESULTS.md); '-' for nowhere")
-    parser.add_argument("--threads", type=_positive, default=16,
+    parser.add_argument("--threads", type=positive_int, default=16,
                         help="steps the engine runs at once (default 16; the host itself runs 4)")
-    parser.add_argument("--repeat", type=_positive, default=30, help="samples per overhead figure (default 30)")
-    parser.add_argument("--program-plans", type=_positive, default=5000,
+    parser.add_argument("--repeat", type=positive_int, default=30, help="samples per overhead figure (default 30)")
+    parser.add_argument("--program-plans", type=positive_int, default=5000,
                         help="plans declared in the program-scale run (default 5000)")
-    parser.add_argument("--cold-trials", type=_positive, default=9, help="host starts per cold-start figure")
+    parser.add_argument("--cold-trials", type=positive_int, default=9, help="host starts per cold-start figure")
     return parser.parse_args(argv)
 
 

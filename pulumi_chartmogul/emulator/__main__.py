@@ -17,38 +17,9 @@ import sys
 import uvicorn
 
 from .app import create_app
+from .cli import parse_args
 from .faults import Controls
 from .store import Store
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m pulumi_chartmogul.emulator",
-                                     description="A local ChartMogul API (data sources and plans).")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_non_negative, default=0, help="port; 0 picks a free one (default)")
-    parser.add_argument("--db", default=None, help="SQLite file for state; in memory when absent")
-    parser.add_argument("--api-key", default=None, help="accept only this key (default: any non-empty key)")
-    parser.add_argument("--rate-limit", type=_positive, default=None,
-                        help="requests per second before 429 (the real API allows 40; default off)")
-    parser.add_argument("--max-connections", type=_positive, default=None,
-                        help="requests in flight before 503 (the real API allows 20; default off)")
-    parser.add_argument("--latency-ms", type=_non_negative, default=0, help="added to every /v1 request")
-    parser.add_argument("--seed", type=int, default=None, help="makes generated uuids reproducible")
-    return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
