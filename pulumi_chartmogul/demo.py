@@ -34,6 +34,8 @@ from typing import Any
 
 import requests
 
+from .emulator.process import EmulatorStartError, emulator_process
+
 CLI_VERSION = "3.272.0"  # the version of the pulumi SDK this repository is tested with
 # configure() receives the stack config only from engines of 3.139 on (pulumi-dynamic.md §3.1, pulumi#17673).
 MINIMUM_CLI_VERSION = "3.139.0"
@@ -127,28 +129,14 @@ def find_pulumi_cli(
 
 @contextmanager
 def running_emulator(db: Path, api_key: str, log: Path) -> Iterator[str]:
-    """The emulator as a child process on a free loopback port; yields its API root, stops it on exit."""
+    """The emulator with its state in ``db`` and its log in ``log``; yields its API root, stops it on exit."""
     with open(log, "a", encoding="utf-8") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0", "--db", str(db), "--api-key", api_key],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env={**os.environ, "PYTHONPATH": _python_path()},
-        )
-    try:
-        assert process.stdout is not None
-        api_root = process.stdout.readline().strip()
-        if not api_root.startswith("http://"):
-            raise RuntimeError(f"the emulator did not start (its log is {log})")
-        yield api_root
-    finally:
-        process.terminate()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            with emulator_process(["--db", str(db), "--api-key", api_key], stderr,
+                                  env={**os.environ, "PYTHONPATH": _python_path()}) as (api_root, _):
+                yield api_root
+        except EmulatorStartError as exc:
+            raise RuntimeError(f"{exc}; its log is {log}") from None
 
 
 def list_plans(api_root: str, api_key: str) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+
+from pulumi_chartmogul.emulator.process import EmulatorStartError, emulator_process
 
 
 @dataclass
@@ -52,29 +53,16 @@ class Emulator:
 
 @contextmanager
 def running_emulator(*args: str, env: dict[str, str] | None = None) -> Iterator[Emulator]:
+    """The emulator with ``args``, its stderr in a temporary file (removed afterwards)."""
     with tempfile.NamedTemporaryFile("w+", prefix="emulator-", suffix=".log", delete=False) as log:
         stderr_path = log.name
-    with open(stderr_path, "w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env={**os.environ, **(env or {})},
-        )
     try:
-        assert process.stdout is not None
-        api_root = process.stdout.readline().strip()
-        if not api_root.startswith("http://127.0.0.1:"):
-            process.kill()
-            with open(stderr_path) as log_file:
-                raise RuntimeError(f"emulator did not start: {api_root!r}\n{log_file.read()}")
-        yield Emulator(api_root, process, stderr_path)
+        with open(stderr_path, "w") as stderr:
+            try:
+                with emulator_process(args, stderr, env={**os.environ, **(env or {})}) as (api_root, process):
+                    yield Emulator(api_root, process, stderr_path)
+            except EmulatorStartError as exc:
+                with open(stderr_path) as log_file:
+                    raise RuntimeError(f"{exc}\n{log_file.read()}") from None
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         os.unlink(stderr_path)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from pulumi_chartmogul import demo
 
@@ -86,3 +87,30 @@ def test_the_install_attempt_is_bounded(tmp_path: Path) -> None:
     demo.install_cli(tmp_path / ".pulumi-cli", timeout=0.2)  # killed long before it could download anything
     assert time.monotonic() - started < 5
     assert not (tmp_path / ".pulumi-cli" / "bin" / "pulumi").exists()
+
+
+def test_the_demo_emulator_keeps_its_state_in_the_file_between_runs(tmp_path: Path) -> None:
+    db, log = tmp_path / "emulator.db", tmp_path / "emulator.log"
+    with demo.running_emulator(db, demo.DEMO_API_KEY, log) as api_root:
+        auth = (demo.DEMO_API_KEY, "")
+        source = requests.post(f"{api_root}/data_sources", json={"name": "Demo billing"}, auth=auth, timeout=10)
+        for n in range(3):
+            requests.post(f"{api_root}/plans", auth=auth, timeout=10,
+                          json={"data_source_uuid": source.json()["uuid"], "name": f"Plan {n}",
+                                "interval_count": 1, "interval_unit": "month", "external_id": f"plan_{n}"})
+        rejected = requests.get(f"{api_root}/plans", auth=("another-key", ""), timeout=10)
+    assert rejected.status_code == 401  # the demo's emulator accepts only the demo key
+    with demo.running_emulator(db, demo.DEMO_API_KEY, log) as api_root:
+        plans = demo.list_plans(api_root, demo.DEMO_API_KEY)
+    assert sorted(plan["external_id"] for plan in plans) == ["plan_0", "plan_1", "plan_2"]
+    assert "Started server process" in log.read_text()
+
+
+def test_an_emulator_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    log = tmp_path / "emulator.log"
+    with pytest.raises(RuntimeError, match=r"did not start.*emulator\.log"), \
+            demo.running_emulator(not_a_folder / "emulator.db", demo.DEMO_API_KEY, log):
+        pass
+    assert log.read_text(), "the emulator's error is in its log"
