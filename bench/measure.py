@@ -31,19 +31,14 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
 from bench.echo_provider import EchoProvider
 from bench.passthrough_provider import PassthroughProvider
-from pulumi_chartmogul.resources.data_source import DataSourceProvider
-from pulumi_chartmogul.resources.plan import PlanProvider
 from tests.emulator_process import Emulator, running_emulator
 from tests.harness import Engine, ProviderHost, ResourceState, decode_properties, encode_properties
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 API_KEY = "sk-bench-0f3a9c2e71"
-DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
-PLAN = "pulumi-python:dynamic/chartmogul:Plan"
 ECHO = "pulumi-python:dynamic/bench:Echo"
 PASSTHROUGH = "pulumi-python:dynamic/bench:Passthrough"
 PROVIDER_KEY = "__provider"
-PLAN_PROVIDER = serialize_provider(PlanProvider())
-DATA_SOURCE_PROVIDER = serialize_provider(DataSourceProvider())
 ECHO_PROVIDER = serialize_provider(EchoProvider())
 PASSTHROUGH_PROVIDER = serialize_provider(PassthroughProvider())
 RPC_TIMEOUT = 300.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
-PLAN = "pulumi-python:dynamic/chartmogul:Plan"
+from tests.providers import DATA_SOURCE, PLAN
+
 SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 GOOD_SOURCE: dict[str, Any] = {"name": "In-house billing", "adopt": False}
 GOOD_PLAN: dict[str, Any] = {"data_source_uuid": SOURCE_UUID, "name": "Bronze", "interval_count": 1,

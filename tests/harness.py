@@ -31,7 +31,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypedDict
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
@@ -180,6 +180,18 @@ def decode_properties(struct: struct_pb2.Struct) -> dict[str, Any]:
 
 def _secret(value: Any) -> dict[str, Any]:
     return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+class _Address(TypedDict):
+    id: str
+    urn: str
+    name: str
+    type: str
+
+
+def _addressed(state: ResourceState) -> _Address:
+    """The fields by which every RPC about an existing resource names it."""
+    return {"id": state.id, "urn": state.urn, "name": state.name, "type": state.type_token}
 
 
 def _no_unknowns(method: str, props: Mapping[str, Any]) -> None:
@@ -476,10 +488,7 @@ class ProviderHost:
         response = self._call(
             "Diff",
             provider_pb2.DiffRequest(
-                id=state.id,
-                urn=state.urn,
-                name=state.name,
-                type=state.type_token,
+                **_addressed(state),
                 olds=encode_properties(state.outputs),
                 news=encode_properties(news),
                 old_inputs=encode_properties(state.inputs),
@@ -520,10 +529,7 @@ class ProviderHost:
         response = self._call(
             "Read",
             provider_pb2.ReadRequest(
-                id=state.id,
-                urn=state.urn,
-                name=state.name,
-                type=state.type_token,
+                **_addressed(state),
                 properties=encode_properties(state.outputs),
                 inputs=encode_properties(state.inputs),
                 timeout=self.timeout,
@@ -539,10 +545,7 @@ class ProviderHost:
         response = self._call(
             "Update",
             provider_pb2.UpdateRequest(
-                id=state.id,
-                urn=state.urn,
-                name=state.name,
-                type=state.type_token,
+                **_addressed(state),
                 olds=encode_properties(state.outputs),
                 news=encode_properties(news),
                 old_inputs=encode_properties(state.inputs),
@@ -556,10 +559,7 @@ class ProviderHost:
         self._call(
             "Delete",
             provider_pb2.DeleteRequest(
-                id=state.id,
-                urn=state.urn,
-                name=state.name,
-                type=state.type_token,
+                **_addressed(state),
                 properties=encode_properties(state.outputs),
                 old_inputs=encode_properties(state.inputs),
                 timeout=self.timeout,

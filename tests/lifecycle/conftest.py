@@ -6,19 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pulumi.dynamic.dynamic import serialize_provider
 
 import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
-from pulumi_chartmogul.resources.data_source import DataSourceProvider
-from pulumi_chartmogul.resources.plan import PlanProvider
 from tests.emulator_process import Emulator
 from tests.harness import Engine, ProviderHost
 
 API_KEY = "sk-lifecycle-4c1f0e9a7b"
-DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
-PLAN = "pulumi-python:dynamic/chartmogul:Plan"
-DATA_SOURCE_PROVIDER = serialize_provider(DataSourceProvider())
-PLAN_PROVIDER = serialize_provider(PlanProvider())
 
 
 def host_config(emulator: Emulator, **extra: str) -> dict[str, str]:

@@ -7,7 +7,8 @@ import pytest
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN
 from tests.emulator_process import Emulator
 from tests.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
-from tests.lifecycle.conftest import API_KEY, DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from tests.lifecycle.conftest import API_KEY
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 
 def test_every_bad_input_is_refused_by_check_through_the_host_with_no_request(

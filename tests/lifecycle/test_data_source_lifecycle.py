@@ -6,15 +6,8 @@ import pytest
 
 from tests.emulator_process import Emulator
 from tests.harness import Engine, ProviderHostError
-from tests.lifecycle.conftest import (
-    DATA_SOURCE,
-    DATA_SOURCE_PROVIDER,
-    PLAN,
-    PLAN_PROVIDER,
-    api_plans,
-    api_sources,
-    plan_inputs,
-)
+from tests.lifecycle.conftest import api_plans, api_sources, plan_inputs
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 SOURCE = {"name": "In-house billing", "adopt": False}
 

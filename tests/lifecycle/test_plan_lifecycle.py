@@ -12,14 +12,8 @@ import pytest
 
 from tests.emulator_process import Emulator
 from tests.harness import UNKNOWN, Engine, ProviderHostError, ResourceState
-from tests.lifecycle.conftest import (
-    DATA_SOURCE,
-    DATA_SOURCE_PROVIDER,
-    PLAN,
-    PLAN_PROVIDER,
-    api_plans,
-    plan_inputs,
-)
+from tests.lifecycle.conftest import api_plans, plan_inputs
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 
 def make_source(engine: Engine, name: str = "In-house billing") -> ResourceState:

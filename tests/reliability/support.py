@@ -9,24 +9,18 @@ seen even if it escaped the server's uniqueness rule (e.g. a plan re-sent withou
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi.dynamic.dynamic import serialize_provider
-
 import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
-from pulumi_chartmogul.resources.data_source import DataSourceProvider
-from pulumi_chartmogul.resources.plan import PlanProvider
 from tests.emulator_process import Emulator
 from tests.harness import ResourceState
 
 API_KEY = "sk-reliability-7d2e91c4a5"
-DATA_SOURCE = "pulumi-python:dynamic/chartmogul:DataSource"
-PLAN = "pulumi-python:dynamic/chartmogul:Plan"
-DATA_SOURCE_PROVIDER = serialize_provider(DataSourceProvider())
-PLAN_PROVIDER = serialize_provider(PlanProvider())
 
 
 def host_config(emulator: Emulator, **extra: str) -> dict[str, str]:
@@ -42,6 +36,22 @@ def source_inputs(name: str) -> dict[str, Any]:
 def plan_inputs(source_uuid: str, external_id: str, **overrides: Any) -> dict[str, Any]:
     return {"data_source_uuid": source_uuid, "name": f"Plan {external_id}", "interval_count": 1,
             "interval_unit": "month", "external_id": external_id, "adopt": False, **overrides}
+
+
+def run_engine_threads(count: int, step: Callable[[int], None], timeout: float) -> float:
+    """Run ``step(i)`` in ``count`` threads, as the engine runs steps in parallel; return the wall seconds.
+
+    Fails the test if a thread is still running after ``timeout`` seconds.
+    """
+    started = time.monotonic()
+    threads = [threading.Thread(target=step, args=(i,), name=f"engine-step-{i}") for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    seconds = time.monotonic() - started
+    assert not any(thread.is_alive() for thread in threads), f"the engine threads did not finish in {timeout} s"
+    return seconds
 
 
 # ------------------------------------------------------------------------------------------ emulator contents

@@ -12,22 +12,19 @@ from __future__ import annotations
 import random
 import re
 import threading
-import time
 from collections import Counter
 from typing import Any
 
 from tests.emulator_process import Emulator
 from tests.harness import Engine, ProviderHost, ResourceState
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT
 from tests.reliability.support import (
-    DATA_SOURCE,
-    DATA_SOURCE_PROVIDER,
-    PLAN,
-    PLAN_PROVIDER,
     account,
     all_plans,
     host_config,
     plan_inputs,
+    run_engine_threads,
     source_inputs,
 )
 
@@ -90,14 +87,7 @@ def test_a_thousand_mixed_operations_on_one_provider_stay_consistent(emulator: E
             with lock:
                 live.update(mine)
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=engine_thread, args=(i,), name=f"engine-step-{i}") for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        seconds = time.monotonic() - started
-        assert not any(thread.is_alive() for thread in threads), "the operations did not finish"
+        seconds = run_engine_threads(THREADS, engine_thread, timeout=300)
         host_stderr = host.stderr_text()
 
     plans = {p["uuid"]: p for p in all_plans(emulator)}

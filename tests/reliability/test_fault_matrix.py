@@ -42,13 +42,10 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from tests.emulator_process import Emulator, running_emulator
 from tests.harness import Engine, ProviderHost, ProviderHostError, ResourceState
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.naive_provider import NaivePlanProvider
 from tests.reliability.report import REPORT, MatrixRow
 from tests.reliability.support import (
-    DATA_SOURCE,
-    DATA_SOURCE_PROVIDER,
-    PLAN,
-    PLAN_PROVIDER,
     Accounting,
     access_log,
     account,

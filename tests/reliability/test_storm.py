@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections import Counter
 
 from tests.emulator_process import running_emulator
 from tests.harness import Engine, ProviderHost, ResourceState
+from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT
 from tests.reliability.support import (
-    DATA_SOURCE,
-    DATA_SOURCE_PROVIDER,
-    PLAN,
-    PLAN_PROVIDER,
     access_log,
     account,
     all_plans,
     host_config,
     plan_inputs,
+    run_engine_threads,
     source_inputs,
 )
 
@@ -67,14 +64,7 @@ def test_a_429_storm_ends_with_every_plan_created_exactly_once() -> None:
                     with lock:
                         states[index] = state
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=client, name=f"engine-step-{i}") for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
-        seconds = time.monotonic() - started
-        assert not any(thread.is_alive() for thread in threads), "the storm did not end"
+        seconds = run_engine_threads(THREADS, lambda _: client(), timeout=600)
 
         emulator.clear_faults()
         stats = emulator.stats()
