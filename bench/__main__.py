@@ -197,8 +197,9 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
             f"{first_call:.0f} ms more than the next one: importing requests (with urllib3, charset_normalizer, "
             f"idna, http.cookiejar), building the session and opening the connection. The echo provider does no "
             f"HTTP at all; any provider that calls the API with requests pays this once per host. Meeting "
-            f"{COLD_START_TARGET}x would mean replacing requests in client.py (urllib3, which requests is built "
-            f"on, imports in about half the time), not a minimal change. In the engine's order a Check comes "
+            f"{COLD_START_TARGET}x would mean dropping requests, which the design card fixes as the HTTP library "
+            f"(urllib3, which requests is built on, imports in about half the time; most of the rest is "
+            f"requests loading charset_normalizer, which the provider never uses). In the engine's order a Check comes "
             f"first and loads pydantic ({parts['first_check_ms']:.0f} ms, the validation models included): "
             f"{ratio(cold.ratio_with_check)} of the echo host.")
     return rows, notes
