@@ -28,7 +28,6 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
 from bench.echo_provider import EchoProvider
 from bench.passthrough_provider import PassthroughProvider
 from tests.emulator_process import Emulator, running_emulator

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
 from tests.emulator_process import Emulator
 from tests.harness import Engine, ProviderHost
 

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
 from tests.emulator_process import Emulator
 from tests.harness import ResourceState
 
