@@ -25,7 +25,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from ._version import __version__
-from .errors import APIStatusError, TransportError, error_from_response
+from .errors import TransportError, error_from_response
 from .settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
@@ -142,9 +142,9 @@ class ChartMogulClient:
                 self.settings.redact(f"{method} {path}: {type(exc).__name__}: {exc}"), never_sent=_never_sent(exc)
             ) from None
         if response.status_code >= 400:
-            error: APIStatusError = error_from_response(response.status_code, response.content)
-            error.message = self.settings.redact(error.message)
-            raise error
+            # Redacted before parsing, so no part of the error (message, fields, args) can carry the key.
+            body = self.settings.redact(response.content.decode("utf-8", errors="replace"))
+            raise error_from_response(response.status_code, body.encode("utf-8"))
         if response.status_code == 204 or not response.content:
             return None
         return response.json()

@@ -7,6 +7,7 @@ The key is held only by :class:`Settings`, which never prints it.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,8 @@ def _number(name: str, raw: str, convert: Callable[[str], float | int], minimum:
         value = convert(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise ConfigurationError(f"{name} must be a finite number, got {raw!r}")
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, got {raw!r}")
     return value
@@ -96,6 +99,12 @@ def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str
     api_key = config(CONFIG_API_KEY) or environ.get(ENV_API_KEY) or ""
     if not api_key.strip():
         raise ConfigurationError(MISSING_KEY_MESSAGE)
+    if not api_key.strip().isascii() or not api_key.strip().isprintable():
+        # HTTP Basic sends the key as a header; say so here, never with the key in the message.
+        raise ConfigurationError(
+            f"the API key ({CONFIG_API_KEY} or {ENV_API_KEY}) contains characters an API key cannot have "
+            "(only printable ASCII); check that it was copied whole and without quotes or line breaks"
+        )
     endpoint = validate_endpoint(config(CONFIG_ENDPOINT) or environ.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT)
     raw_timeout = config(CONFIG_TIMEOUT)
     raw_retries = config(CONFIG_MAX_RETRIES)

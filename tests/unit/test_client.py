@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import pickle
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from urllib3.util.retry import RequestHistory
 
 from pulumi_chartmogul.client import ChartMogulClient, RetryPolicy
-from pulumi_chartmogul.errors import AuthenticationError, NotFoundError, ServerError, TransportError
+from pulumi_chartmogul.errors import (
+    AuthenticationError,
+    NotFoundError,
+    ServerError,
+    TransportError,
+    UnprocessableEntityError,
+)
 from pulumi_chartmogul.settings import Settings
 from tests.emulator_process import Emulator, running_emulator
 
@@ -176,3 +186,37 @@ def test_wrong_key_raises_without_showing_the_key() -> None:
             client.request("GET", "/ping")
     assert "sk-wrong-5b8e1d" not in str(caught.value)
     assert "No valid API key provided" in str(caught.value)
+
+
+class _EchoingHandler(BaseHTTPRequestHandler):
+    """An API that quotes the caller's key back in its error body (ChartMogul does not; nothing may trust that)."""
+
+    def do_POST(self) -> None:
+        user = base64.b64decode(self.headers["Authorization"].split()[1]).decode().split(":")[0]
+        body = json.dumps({"errors": {"name": f"not allowed for key {user}"}}).encode()
+        self.send_response(422)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_an_error_body_that_quotes_the_key_is_redacted_everywhere_in_the_error() -> None:
+    key = "sk-echoed-3f9a1c"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = ChartMogulClient(Settings(api_key=key, endpoint=f"http://127.0.0.1:{server.server_port}/v1"))
+        with pytest.raises(UnprocessableEntityError) as caught:
+            client.request("POST", "/data_sources", json={"name": "x"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    error = caught.value
+    assert "not allowed for key" in str(error)
+    for seen in (str(error), repr(error), repr(error.args), repr(vars(error))):
+        assert key not in seen
+    assert key.encode() not in pickle.dumps(error)

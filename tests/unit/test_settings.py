@@ -42,7 +42,8 @@ def test_accepted_endpoints(endpoint: str) -> None:
 
 
 @pytest.mark.parametrize(("key", "value"), [("chartmogul:timeoutSeconds", "zero"), ("chartmogul:timeoutSeconds", "0"),
-                                            ("chartmogul:maxRetries", "-1"), ("chartmogul:maxRetries", "2.5")])
+                                            ("chartmogul:maxRetries", "-1"), ("chartmogul:maxRetries", "2.5"),
+                                            ("chartmogul:timeoutSeconds", "inf"), ("chartmogul:timeoutSeconds", "nan")])
 def test_bad_numbers_name_the_setting(key: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=key):
         load_settings(config({"chartmogul:apiKey": KEY, key: value}), {})
@@ -59,3 +60,14 @@ def test_the_key_is_never_in_repr_or_redacted_text() -> None:
     assert KEY not in repr(settings)
     assert KEY not in settings.redact(f"auth failed for {KEY}!")
     assert redact("nothing secret", None) == "nothing secret"
+
+
+@pytest.mark.parametrize("bad_key", ["sk\u2019live", "sk live\nsecond line", "sk\x00"])
+def test_a_key_no_http_header_can_carry_is_refused_without_showing_it(bad_key: str) -> None:
+    with pytest.raises(ConfigurationError, match="chartmogul:apiKey or CHARTMOGUL_API_KEY") as caught:
+        load_settings(config({"chartmogul:apiKey": bad_key}), {})
+    assert bad_key not in str(caught.value)
+
+
+def test_surrounding_whitespace_of_a_key_is_dropped() -> None:
+    assert load_settings(config({"chartmogul:apiKey": f" {KEY}\n"}), {}).api_key == KEY
