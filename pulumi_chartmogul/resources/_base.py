@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ReadResult, ResourceProvider
 from pulumi.runtime.rpc import contains_unknowns
 
 from ..errors import (
@@ -109,12 +109,24 @@ def _normal(value: Any) -> Any:
     return value
 
 
+def read_result(id_: str, outputs: dict[str, Any], inputs: dict[str, Any]) -> ReadResult:
+    """A refresh's answer with inputs, so drift shows in the next diff.
+
+    ``ReadResult(inputs=...)`` exists only from SDK 3.216 (pulumi#21315); set as an attribute it works on every
+    supported SDK, and older hosts, which do not know it, refresh outputs only.
+    """
+    result = ReadResult(id_, outputs)
+    result.inputs = inputs
+    return result
+
+
 def create_without_duplicates(
     post: Callable[[], dict[str, Any]],
     find: Callable[[], dict[str, Any] | None],
     *,
     what: str,
     max_resends: int = AMBIGUOUS_CREATE_ATTEMPTS - 1,
+    could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
 
@@ -122,7 +134,10 @@ def create_without_duplicates(
     when the request may have reached the server but no answer came back: a read timeout or a connection
     reset after sending, or a 5xx other than 503. Then the object is looked up; only if it is not there is
     the POST repeated, at most ``max_resends`` times (the provider passes ``maxRetries``; never more than 3).
-    An "already exists" after an ambiguous attempt is our own earlier POST, found again.
+    An "already exists" after an ambiguous attempt is our own earlier POST, found again -- unless
+    ``could_be_ours`` proves the found object older than this create or different from what it sent: then it
+    was there before (made by hand, say), and :class:`AlreadyExistsError` is raised as if the first POST had
+    been answered, so it is never taken over without ``adopt=True``.
 
     When it gives up after an ambiguous attempt -- the lookup itself failed, or the re-sends ran out -- the
     object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
@@ -140,7 +155,7 @@ def create_without_duplicates(
                 raise
             found = _look_up(find, ambiguous, what)
             if found is not None:
-                return found, True
+                return _ours(found, could_be_ours, what), True
             raise
         except (TransportError, ServerError) as exc:
             if not _may_have_landed(exc):
@@ -148,10 +163,17 @@ def create_without_duplicates(
             ambiguous = exc
         found = _look_up(find, ambiguous, what)
         if found is not None:
-            return found, True
+            return _ours(found, could_be_ours, what), True
     assert ambiguous is not None
     raise _outcome_unknown(what, ambiguous, f"and after {attempts} attempts, each re-sent only once a lookup had "
                            "not found it, the last one may still take effect")
+
+
+def _ours(found: dict[str, Any], could_be_ours: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
+    if not could_be_ours(found):
+        raise AlreadyExistsError(f"{what} already existed before this create (uuid {found.get('uuid')})",
+                                 status=422)
+    return found
 
 
 def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError,

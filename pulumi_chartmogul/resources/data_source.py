@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed, read_result
 
 POLICY = FieldPolicy(
     update=frozenset(),
@@ -19,9 +20,25 @@ POLICY = FieldPolicy(
 )
 
 
+# How far ChartMogul's clock may be behind ours. A source with the declared name created earlier than that
+# before our create cannot be the one our POST made, so a lost answer never turns it into an adoption.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
 def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] | None:
     """The data source with this name (names are unique per account), or None."""
     return next((s for s in provider.client.list_data_sources(name=name) if s.get("name") == name), None)
+
+
+def _created_before(source: dict[str, Any], moment: datetime) -> bool:
+    """Whether ChartMogul says ``source`` was created before ``moment`` (our clock), allowing for clock skew."""
+    try:
+        created = datetime.fromisoformat(str(source.get("created_at")))
+    except ValueError:
+        return False  # cannot tell: not proof that it is someone else's
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return created < moment - CLOCK_SKEW
 
 
 class DataSourceProvider(ChartMogulProvider):
@@ -40,12 +57,14 @@ class DataSourceProvider(ChartMogulProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         name = props["name"]
+        started = datetime.now(UTC)
         try:
             source, _ = create_without_duplicates(
                 lambda: self.client.create_data_source(name),
                 lambda: find_data_source(self, name),
                 what=f"the data source named {name!r}",
                 max_resends=self.client.settings.max_retries,
+                could_be_ours=lambda found: not _created_before(found, started),
             )
         except AlreadyExistsError:
             existing = find_data_source(self, name)
@@ -67,7 +86,7 @@ class DataSourceProvider(ChartMogulProvider):
         except NotFoundError:
             return ReadResult(None, {})
         outputs = self._outputs(source, props)
-        return ReadResult(source["uuid"], outputs, inputs=self.echo_inputs(outputs))
+        return read_result(source["uuid"], outputs, self.echo_inputs(outputs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         # Only `adopt` can change without a replacement, and it matters only at create: nothing to send.

@@ -10,7 +10,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed
+from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed, read_result
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -48,6 +48,8 @@ class PlanProvider(ChartMogulProvider):
                 lambda: find_plan(self, source, external_id),
                 what=f"the plan with external_id {external_id!r} in data source {source}",
                 max_resends=self.client.settings.max_retries,
+                # A plan our POST made has exactly the fields it sent; one that differs was there before.
+                could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
             )
         except AlreadyExistsError:
             existing = find_plan(self, source, external_id)
@@ -77,7 +79,7 @@ class PlanProvider(ChartMogulProvider):
         except NotFoundError:
             return ReadResult(None, {})
         outputs = self._outputs(plan, props)
-        return ReadResult(plan["uuid"], outputs, inputs=self.echo_inputs(outputs))
+        return read_result(plan["uuid"], outputs, self.echo_inputs(outputs))
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         declared = self._declared(news)
