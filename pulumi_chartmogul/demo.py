@@ -2,9 +2,9 @@
 
 Run from the repository root as ``python -m pulumi_chartmogul.demo``. It
 
-1. finds a Pulumi CLI: on ``PATH``, or installed earlier in ``<project>/.pulumi-cli/``, or else it tries to
-   install one there (``PulumiCommand.install``, bounded by a timeout; set ``PULUMI_CHARTMOGUL_NO_CLI_INSTALL=1``
-   to skip that). Without one it says so in one sentence and exits with status 2;
+1. gets a Pulumi CLI as ``make pulumi-cli`` does (``tools/pulumi-cli.sh``: on ``PATH``, in ``.pulumi-cli/``, the
+   official installer, or a build from pulumi's Go modules). Without one it says so in one sentence and exits
+   with status 2;
 2. starts the emulator with its state in ``.demo/emulator.db`` and the demo key as the only accepted key;
 3. selects (or creates) stack ``demo`` on a local file backend in ``.demo/state`` (passphrase ``demo``), sets
    ``chartmogul:apiKey`` as a secret, and runs ``pulumi up --refresh`` with the emulator's root in
@@ -13,7 +13,7 @@ Run from the repository root as ``python -m pulumi_chartmogul.demo``. It
 4. prints the exported uuids and the plans as the emulator's API lists them, and stops the emulator (also when
    something failed).
 
-State lives in ``.demo/`` (git-ignored) and an installed CLI in ``.pulumi-cli/`` (git-ignored). The first run
+State lives in ``.demo/`` (git-ignored) and the CLI in ``.pulumi-cli/`` (git-ignored). The first run
 also adds ``encryptionsalt`` and the encrypted demo key to ``Pulumi.demo.yaml``, as ``pulumi stack init`` and
 ``pulumi config set --secret`` always do. A second run finds everything in place and changes nothing.
 """
@@ -21,39 +21,29 @@ also adds ``encryptionsalt`` and the encrypted demo key to ``Pulumi.demo.yaml``,
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import shutil
-import signal
-import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from . import pulumi_cli
 from .emulator.process import EmulatorStartError, emulator_process
 
-CLI_VERSION = "3.272.0"  # the version of the pulumi SDK this repository is tested with
-# configure() receives the stack config only from engines of 3.139 on (pulumi-dynamic.md §3.1, pulumi#17673).
-MINIMUM_CLI_VERSION = "3.139.0"
-CLI_DIR = ".pulumi-cli"
 DEMO_DIR = ".demo"
 STACK = "demo"
 DEMO_PASSPHRASE = "demo"
 DEMO_API_KEY = "demo-key-not-a-secret"
-NO_INSTALL_ENV = "PULUMI_CHARTMOGUL_NO_CLI_INSTALL"
-INSTALL_TIMEOUT_SECONDS = 120.0
 EXIT_NO_CLI = 2
 
 NO_CLI_MESSAGE = (
-    "No Pulumi CLI is available (none on PATH or in {cli_dir}, and {install}): install it as described at "
-    "https://www.pulumi.com/docs/install/ and re-run `make demo`."
+    "No Pulumi CLI is available (none on PATH or in {cli_dir}, and `make pulumi-cli` could not get one): install "
+    "it as described at https://www.pulumi.com/docs/install/, or install Go, and re-run `make demo`."
 )
 
-Installer = Callable[[Path, float], None]
 # The folder that holds this package: the program, the provider host and the emulator import it from here.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,65 +56,6 @@ def default_project_dir() -> Path:
     """The repository root (where ``Pulumi.yaml`` is), else the current directory."""
     root = Path(__file__).resolve().parent.parent
     return root if (root / "Pulumi.yaml").is_file() else Path.cwd()
-
-
-def _executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
-
-
-def install_cli(root: Path, timeout: float) -> None:
-    """``PulumiCommand.install(root=root, version=CLI_VERSION)`` in a child process, killed after ``timeout``.
-
-    The install downloads a script from get.pulumi.com and runs it; a child process (in its own process group)
-    is the only way to bound that reliably. Failures are not raised: the caller looks for the binary.
-    """
-    code = (
-        "import sys\n"
-        "from semver import VersionInfo\n"
-        "from pulumi.automation import PulumiCommand\n"
-        "PulumiCommand.install(root=sys.argv[1], version=VersionInfo.parse(sys.argv[2]))\n"
-    )
-    with subprocess.Popen(
-        [sys.executable, "-c", code, str(root), CLI_VERSION],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    ) as process:
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):  # the group may have just exited
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def install_allowed(installer: Installer | None) -> bool:
-    return installer is not None and os.environ.get(NO_INSTALL_ENV) != "1"
-
-
-def find_pulumi_cli(
-    project_dir: Path,
-    *,
-    installer: Installer | None = install_cli,
-    install_timeout: float = INSTALL_TIMEOUT_SECONDS,
-) -> str | None:
-    """The path of a usable ``pulumi`` binary, or None.
-
-    Looks on ``PATH``, then in ``<project_dir>/.pulumi-cli/bin``; if neither has one and installing is allowed
-    (``installer`` is not None and ``PULUMI_CHARTMOGUL_NO_CLI_INSTALL`` is not ``1``), installs it there.
-    """
-    on_path = shutil.which("pulumi")
-    if on_path:
-        return on_path
-    cli_root = project_dir / CLI_DIR
-    local = cli_root / "bin" / "pulumi"
-    if _executable(local):
-        return str(local)
-    if installer is None or not install_allowed(installer):
-        return None
-    print(f"No Pulumi CLI on PATH; trying to install Pulumi {CLI_VERSION} into {cli_root} ...", flush=True)
-    installer(cli_root, install_timeout)
-    return str(local) if _executable(local) else None
 
 
 @contextmanager
@@ -153,29 +84,21 @@ def list_plans(api_root: str, api_key: str) -> list[dict[str, Any]]:
         params["cursor"] = page["cursor"]
 
 
-def run_demo(project_dir: Path, cli: str) -> int:
+def run_demo(project_dir: Path, cli_dir: Path) -> int:
     from pulumi import automation as auto
     from semver import VersionInfo
 
     demo_dir = project_dir / DEMO_DIR
     state_dir = demo_dir / "state"
     state_dir.mkdir(parents=True, exist_ok=True)
-    cli_path = Path(cli)
-    minimum = VersionInfo.parse(MINIMUM_CLI_VERSION)
-    command = (
-        auto.PulumiCommand(root=str(cli_path.parent.parent), version=minimum)
-        if cli_path.parent.name == "bin" else auto.PulumiCommand(version=minimum)
-    )
+    command = auto.PulumiCommand(root=str(cli_dir.parent), version=VersionInfo.parse(pulumi_cli.MINIMUM_VERSION))
     with running_emulator(demo_dir / "emulator.db", DEMO_API_KEY, demo_dir / "emulator.log") as api_root:
         print(f"Emulator: {api_root} (state in {demo_dir / 'emulator.db'})", flush=True)
-        env = {
-            "PULUMI_BACKEND_URL": state_dir.resolve().as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
+        env = pulumi_cli.offline_env(cli_dir, state_dir, DEMO_PASSPHRASE, {
             "CHARTMOGUL_ENDPOINT": api_root,
             # The program and the provider host import this pulumi_chartmogul, whatever the venv holds.
             "PYTHONPATH": _python_path(),
-        }
+        })
         stack = auto.create_or_select_stack(
             stack_name=STACK,
             work_dir=str(project_dir),
@@ -209,7 +132,7 @@ def run_demo(project_dir: Path, cli: str) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, *, installer: Installer | None = install_cli) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pulumi_chartmogul.demo",
         description="Run the bootstrap program (Pulumi.demo.yaml) against the local ChartMogul emulator.",
@@ -218,18 +141,14 @@ def main(argv: list[str] | None = None, *, installer: Installer | None = install
                         help="the folder with Pulumi.yaml (default: this repository)")
     args = parser.parse_args(argv)
     project_dir: Path = (args.project_dir or default_project_dir()).resolve()
-    cli = find_pulumi_cli(project_dir, installer=installer)
-    if cli is None:
-        install = (
-            "installing one did not work" if install_allowed(installer)
-            else f"installing one was skipped because {NO_INSTALL_ENV}=1"
-        )
-        print(NO_CLI_MESSAGE.format(cli_dir=project_dir / CLI_DIR, install=install), file=sys.stderr)
+    cli_dir = pulumi_cli.obtain(project_dir)
+    if cli_dir is None:
+        print(NO_CLI_MESSAGE.format(cli_dir=project_dir / pulumi_cli.CLI_DIR), file=sys.stderr)
         return EXIT_NO_CLI
     from pulumi.automation import CommandError
 
     try:
-        return run_demo(project_dir, cli)
+        return run_demo(project_dir, cli_dir)
     except CommandError as exc:
         # The CLI's own output was shown as it came; this adds its error stream and exit code.
         print(f"\nThe demo failed: {exc}", file=sys.stderr)

@@ -1,5 +1,5 @@
-"""``make demo`` without a Pulumi CLI: it looks in the right places, never hangs on an install, and says what
-to do in one sentence with exit status 2. (With a CLI, the demo's path is what tests/e2e exercises.)"""
+"""``make demo`` and the e2e tests find their CLI where ``make pulumi-cli`` puts it; without one the demo says what
+to do in one sentence with exit status 2. (With a CLI, the demo itself runs in tests/e2e.)"""
 
 from __future__ import annotations
 
@@ -12,53 +12,57 @@ from pathlib import Path
 import pytest
 import requests
 
-from pulumi_chartmogul import demo
+from pulumi_chartmogul import demo, pulumi_cli
 
 from .mocking import REPO
 
 
 @pytest.fixture
 def no_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty PATH and a project folder without .pulumi-cli/; returns the project folder."""
-    monkeypatch.setenv("PATH", "")
-    monkeypatch.delenv(demo.NO_INSTALL_ENV, raising=False)
+    """A PATH without pulumi and a project folder without .pulumi-cli/; returns the project folder."""
+    monkeypatch.setenv("PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                                               if not (Path(p) / "pulumi").exists()))
     (tmp_path / "Pulumi.yaml").write_text("name: scratch\nruntime: python\n")
     return tmp_path
 
 
-def test_nothing_found_without_install(no_cli: Path) -> None:
-    assert demo.find_pulumi_cli(no_cli, installer=None) is None
+def fake_cli(folder: Path, *, skip: str = "") -> None:
+    """Executable stand-ins for the four files of a CLI (only looked up, never run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in pulumi_cli.PARTS:
+        if part != skip:
+            (folder / part).write_text("#!/bin/sh\nexit 99\n")
+            (folder / part).chmod(0o755)
 
 
-def test_install_is_attempted_into_the_project_and_its_failure_is_none(no_cli: Path) -> None:
-    calls: list[tuple[Path, float]] = []
-    assert demo.find_pulumi_cli(no_cli, installer=lambda root, timeout: calls.append((root, timeout))) is None
-    assert calls == [(no_cli / ".pulumi-cli", demo.INSTALL_TIMEOUT_SECONDS)]
+def test_nothing_found_outside_a_checkout(no_cli: Path) -> None:
+    assert pulumi_cli.obtain(no_cli) is None
 
 
-def test_the_environment_variable_skips_the_install(no_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(demo.NO_INSTALL_ENV, "1")
-    calls: list[Path] = []
-    assert demo.find_pulumi_cli(no_cli, installer=lambda root, timeout: calls.append(root)) is None
-    assert calls == []
+def test_an_earlier_install_in_the_project_is_found(no_cli: Path) -> None:
+    fake_cli(no_cli / ".pulumi-cli" / "bin")
+    assert pulumi_cli.obtain(no_cli) == no_cli / ".pulumi-cli" / "bin"
 
 
-def test_a_previous_install_in_the_project_is_found_first(no_cli: Path) -> None:
-    # Only the lookup is tested: the file is never run.
-    binary = no_cli / ".pulumi-cli" / "bin" / "pulumi"
-    binary.parent.mkdir(parents=True)
-    binary.write_text("#!/bin/sh\nexit 99\n")
-    binary.chmod(0o755)
-    calls: list[Path] = []
-    assert demo.find_pulumi_cli(no_cli, installer=lambda root, timeout: calls.append(root)) == str(binary)
-    assert calls == []
-    binary.chmod(0o644)  # not executable: not a CLI
-    assert demo.find_pulumi_cli(no_cli, installer=None) is None
+def test_a_cli_without_its_language_host_is_not_a_cli(no_cli: Path) -> None:
+    fake_cli(no_cli / ".pulumi-cli" / "bin", skip="pulumi-language-python")
+    assert pulumi_cli.obtain(no_cli) is None
+    (no_cli / ".pulumi-cli" / "bin" / "pulumi-language-python").write_text("")  # there, but not executable
+    assert pulumi_cli.obtain(no_cli) is None
 
 
-def test_main_exits_2_with_one_sentence(no_cli: Path, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(demo.NO_INSTALL_ENV, "1")
+def test_in_a_checkout_the_install_script_decides(no_cli: Path) -> None:
+    script = no_cli / pulumi_cli.INSTALL_SCRIPT
+    script.parent.mkdir()
+    script.write_text(f"echo progress >&2\necho {no_cli / 'elsewhere'}\n")
+    fake_cli(no_cli / "elsewhere")
+    assert pulumi_cli.obtain(no_cli) == no_cli / "elsewhere"
+    script.write_text("echo 'no CLI' >&2\nexit 2\n")
+    fake_cli(no_cli / ".pulumi-cli" / "bin")
+    assert pulumi_cli.obtain(no_cli) is None  # the script's verdict, not a second guess
+
+
+def test_main_exits_2_with_one_sentence(no_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert demo.main(["--project-dir", str(no_cli)]) == demo.EXIT_NO_CLI == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -71,7 +75,7 @@ def test_main_exits_2_with_one_sentence(no_cli: Path, capsys: pytest.CaptureFixt
 
 
 def test_the_module_as_make_demo_runs_it(no_cli: Path) -> None:
-    env = {**os.environ, "PATH": "", demo.NO_INSTALL_ENV: "1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "pulumi_chartmogul.demo", "--project-dir", str(no_cli)],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
@@ -80,13 +84,6 @@ def test_the_module_as_make_demo_runs_it(no_cli: Path) -> None:
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith("No Pulumi CLI is available") and "https://www.pulumi.com/docs/install/" in line
-
-
-def test_the_install_attempt_is_bounded(tmp_path: Path) -> None:
-    started = time.monotonic()
-    demo.install_cli(tmp_path / ".pulumi-cli", timeout=0.2)  # killed long before it could download anything
-    assert time.monotonic() - started < 5
-    assert not (tmp_path / ".pulumi-cli" / "bin" / "pulumi").exists()
 
 
 def test_the_demo_emulator_keeps_its_state_in_the_file_between_runs(tmp_path: Path) -> None:
