@@ -24,8 +24,12 @@ CONFIG_API_KEY = "chartmogul:apiKey"
 CONFIG_ENDPOINT = "chartmogul:endpoint"
 CONFIG_TIMEOUT = "chartmogul:timeoutSeconds"
 CONFIG_MAX_RETRIES = "chartmogul:maxRetries"
+CONFIG_ADOPT_EXISTING = "chartmogul:adoptExisting"
 ENV_API_KEY = "CHARTMOGUL_API_KEY"
 ENV_ENDPOINT = "CHARTMOGUL_ENDPOINT"
+ENV_ADOPT_EXISTING = "CHARTMOGUL_ADOPT_EXISTING"
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no", "")
 
 MISSING_KEY_MESSAGE = (
     "No ChartMogul API key is configured. Set it with `pulumi config set --secret chartmogul:apiKey <key>` "
@@ -39,6 +43,9 @@ class Settings:
     endpoint: str = DEFAULT_ENDPOINT
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     max_retries: int = DEFAULT_MAX_RETRIES
+    # Every create behaves as adopt=True: the one-run switch for recovering an interrupted deployment, or for a
+    # first `up` against an account that already holds the catalog.
+    adopt_existing: bool = False
 
     def redact(self, text: str) -> str:
         """``text`` with the key removed; for anything that may be shown, logged or raised."""
@@ -94,6 +101,13 @@ def _number(name: str, raw: str, convert: Callable[[str], float | int], minimum:
     return value
 
 
+def _flag(name: str, raw: str | None) -> bool:
+    value = (raw or "").strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
+    return value in _TRUE
+
+
 def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str] = os.environ) -> Settings:
     """Settings from stack config (``config("chartmogul:apiKey")`` …), falling back to the environment."""
     api_key = config(CONFIG_API_KEY) or environ.get(ENV_API_KEY) or ""
@@ -110,5 +124,8 @@ def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str
     raw_retries = config(CONFIG_MAX_RETRIES)
     timeout = _number(CONFIG_TIMEOUT, raw_timeout, float, 0.1) if raw_timeout else DEFAULT_TIMEOUT_SECONDS
     retries = _number(CONFIG_MAX_RETRIES, raw_retries, int, 0) if raw_retries else DEFAULT_MAX_RETRIES
+    # Either place can switch adoption on for a run; neither can veto the other.
+    adopt_existing = _flag(CONFIG_ADOPT_EXISTING, config(CONFIG_ADOPT_EXISTING)) or _flag(
+        ENV_ADOPT_EXISTING, environ.get(ENV_ADOPT_EXISTING))
     return Settings(api_key=api_key.strip(), endpoint=endpoint, timeout_seconds=float(timeout),
-                    max_retries=int(retries))
+                    max_retries=int(retries), adopt_existing=adopt_existing)

@@ -280,6 +280,11 @@ class ChartMogulProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return diff_inputs(self.policy, olds, news)
 
+    def adopts(self, props: Mapping[str, Any]) -> bool:
+        """Whether a create takes over an existing object: ``adopt=True`` on the resource, or the
+        ``chartmogul:adoptExisting`` / ``CHARTMOGUL_ADOPT_EXISTING`` switch for this run."""
+        return bool(props.get("adopt")) or self.client.settings.adopt_existing
+
     def echo_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The input fields of ``props`` (normalised), for outputs: the engine diffs against old outputs."""
         return {k: _normal(v) for k, v in props.items() if k in self.policy.inputs and v is not None}

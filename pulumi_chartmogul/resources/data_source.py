@@ -70,10 +70,11 @@ class DataSourceProvider(ChartMogulProvider):
             existing = find_data_source(self, name)
             if existing is None:
                 raise
-            if not props.get("adopt"):
+            if not self.adopts(props):
                 raise ChartMogulError(
                     f"a data source named {name!r} already exists (uuid {existing['uuid']}). Set adopt=True on "
-                    "this DataSource to manage the existing one, or choose another name.",
+                    "this DataSource to manage the existing one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or "
+                    "choose another name.",
                     status=422,
                     param="name",
                 ) from None

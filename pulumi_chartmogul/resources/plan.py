@@ -55,11 +55,11 @@ class PlanProvider(ChartMogulProvider):
             existing = find_plan(self, source, external_id)
             if existing is None:
                 raise
-            if not props.get("adopt"):
+            if not self.adopts(props):
                 raise ChartMogulError(
                     f"a plan with external_id {external_id!r} already exists in data source {source} "
-                    f"(uuid {existing['uuid']}). Set adopt=True on this Plan to manage the existing one, or "
-                    "choose another external_id.",
+                    f"(uuid {existing['uuid']}). Set adopt=True on this Plan to manage the existing one (or "
+                    "CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose another external_id.",
                     status=422,
                     param="external_id",
                 ) from None

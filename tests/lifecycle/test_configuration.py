@@ -7,7 +7,7 @@ import pytest
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN
 from tests.emulator_process import Emulator
 from tests.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
-from tests.lifecycle.conftest import API_KEY
+from tests.lifecycle.conftest import API_KEY, host_config
 from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 
@@ -53,3 +53,28 @@ def test_plain_http_to_a_remote_host_is_refused_before_any_request(emulator: Emu
         Engine(host).up(DATA_SOURCE, "s", {"name": "s", "adopt": False}, provider=DATA_SOURCE_PROVIDER)
     assert "plain http" in caught.value.details
     assert API_KEY not in caught.value.details
+
+
+@pytest.mark.parametrize("switch", [{"env": {"CHARTMOGUL_ADOPT_EXISTING": "true"}},
+                                    {"config": {"chartmogul:adoptExisting": "true"}}], ids=["env", "config"])
+def test_the_adopt_existing_switch_makes_every_create_adopt(emulator: Emulator, switch: dict[str, dict[str, str]]
+                                                            ) -> None:
+    source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Already there"}).json()
+    plan = emulator.api("POST", "/plans", key=API_KEY, json={
+        "data_source_uuid": source["uuid"], "name": "Old name", "interval_count": 1, "interval_unit": "month",
+        "external_id": "already"}).json()
+    declared = {**GOOD_PLAN, "data_source_uuid": source["uuid"], "external_id": "already", "adopt": False}
+    with ProviderHost(host_config(emulator, **switch.get("config", {})), env=switch.get("env")) as host:
+        engine = Engine(host)
+        op, adopted_source = engine.up(DATA_SOURCE, "s", {"name": "Already there", "adopt": False},
+                                       provider=DATA_SOURCE_PROVIDER)
+        assert (op, adopted_source.id) == ("create", source["uuid"])
+        op, adopted_plan = engine.up(PLAN, "p", declared, provider=PLAN_PROVIDER)
+        assert (op, adopted_plan.id) == ("create", plan["uuid"])
+    assert emulator.api("GET", f"/plans/{plan['uuid']}", key=API_KEY).json()["name"] == GOOD_PLAN["name"]
+    assert len(emulator.api("GET", "/plans", key=API_KEY).json()["plans"]) == 1
+    assert len(emulator.api("GET", "/data_sources", key=API_KEY).json()["data_sources"]) == 1
+    # Without the switch the same creates are refused (the default stays: never take over silently).
+    with ProviderHost(host_config(emulator)) as host, pytest.raises(ProviderHostError) as caught:
+        Engine(host).up(DATA_SOURCE, "s2", {"name": "Already there", "adopt": False}, provider=DATA_SOURCE_PROVIDER)
+    assert "CHARTMOGUL_ADOPT_EXISTING=true" in caught.value.details

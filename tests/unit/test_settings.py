@@ -71,3 +71,20 @@ def test_a_key_no_http_header_can_carry_is_refused_without_showing_it(bad_key: s
 
 def test_surrounding_whitespace_of_a_key_is_dropped() -> None:
     assert load_settings(config({"chartmogul:apiKey": f" {KEY}\n"}), {}).api_key == KEY
+
+
+@pytest.mark.parametrize(("in_config", "in_env", "expected"), [
+    (None, None, False), ("true", None, True), (None, "true", True), ("false", "true", True),
+    ("true", "false", True), ("False", "0", False), (None, "1", True), (None, "", False),
+])
+def test_adopt_existing_is_on_when_either_place_says_so(in_config, in_env, expected) -> None:
+    values = {"chartmogul:apiKey": KEY} | ({"chartmogul:adoptExisting": in_config} if in_config else {})
+    environ = {} if in_env is None else {"CHARTMOGUL_ADOPT_EXISTING": in_env}
+    assert load_settings(config(values), environ).adopt_existing is expected
+
+
+def test_adopt_existing_that_is_not_a_boolean_names_the_setting() -> None:
+    with pytest.raises(ConfigurationError, match="CHARTMOGUL_ADOPT_EXISTING must be true or false, got 'sure'"):
+        load_settings(config({"chartmogul:apiKey": KEY}), {"CHARTMOGUL_ADOPT_EXISTING": "sure"})
+    with pytest.raises(ConfigurationError, match="chartmogul:adoptExisting must be true or false"):
+        load_settings(config({"chartmogul:apiKey": KEY, "chartmogul:adoptExisting": "maybe"}), {})
