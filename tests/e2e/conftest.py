@@ -1,0 +1,191 @@
+"""The real Pulumi CLI (``make pulumi-cli``), a scratch project per test and the session's emulator.
+
+Without a CLI the e2e tests skip with the reason; in CI (``CI=true``) they must run, so there a missing CLI fails
+the run and says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_chartmogul import pulumi_cli
+from tests.emulator_process import Emulator
+
+yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+
+REPO = Path(__file__).resolve().parents[2]
+VENV = REPO / ".venv"
+PASSPHRASE = "e2e-passphrase"
+KEY = "sk-e2e-key-5d1c8b2e"
+BOOTSTRAP_PROJECT = "chartmogul-bootstrap"
+CLI_TIMEOUT = 600.0
+
+CLI_DIR = pulumi_cli.find(REPO)
+if CLI_DIR is None:
+    reason = (f"no Pulumi CLI in {REPO / pulumi_cli.CLI_DIR} or on PATH: run `make pulumi-cli` (official installer, "
+              "or a build from Go modules) to get one")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the e2e tests, but there is {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+class CLIError(AssertionError):
+    """A ``pulumi`` command that exited non-zero, with what it printed."""
+
+
+@dataclass
+class Project:
+    """A Pulumi project in a scratch folder, with a local file backend, run through the ``pulumi`` command."""
+
+    folder: Path
+    backend: Path
+    stack: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(yaml.safe_load((self.folder / "Pulumi.yaml").read_text())["name"])
+
+    @property
+    def stack_file(self) -> Path:
+        return self.folder / f"Pulumi.{self.stack}.yaml"
+
+    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        assert CLI_DIR is not None
+        return pulumi_cli.offline_env(CLI_DIR, self.backend, PASSPHRASE, {
+            # The program and the provider host import this checkout's pulumi_chartmogul.
+            "PYTHONPATH": str(REPO),
+            # Only what the stack's config says reaches the provider (no key or endpoint from the caller).
+            "CHARTMOGUL_API_KEY": "",
+            "CHARTMOGUL_ENDPOINT": "",
+            "CHARTMOGUL_ADOPT_EXISTING": "",
+            **self.env, **(extra or {}),
+        })
+
+    def command(self, *args: str) -> list[str]:
+        assert CLI_DIR is not None
+        return [str(CLI_DIR / "pulumi"), *args, "--non-interactive", "--stack", self.stack]
+
+    def pulumi(self, *args: str, env: Mapping[str, str] | None = None, check: bool = True,
+               stack: bool = True) -> subprocess.CompletedProcess[str]:
+        """``pulumi ARGS`` in the project folder; raises :class:`CLIError` with its output if it fails."""
+        assert CLI_DIR is not None
+        command = self.command(*args) if stack else [str(CLI_DIR / "pulumi"), *args, "--non-interactive"]
+        result = subprocess.run(command, cwd=self.folder, env=self.environment(env), capture_output=True,
+                                text=True, timeout=CLI_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+        if check and result.returncode != 0:
+            raise CLIError(f"`pulumi {' '.join(args)}` exited {result.returncode}\n--- stdout\n{result.stdout}\n"
+                           f"--- stderr\n{result.stderr}")
+        return result
+
+    def start(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        """``pulumi ARGS`` started in its own process group (so a test can kill the CLI and then its children)."""
+        return subprocess.Popen(self.command(*args), cwd=self.folder, env=self.environment(env),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
+        self.pulumi("config", "set", key, value, *(["--secret"] if secret else ["--plaintext"]))
+
+    def set_catalog(self, catalog: list[dict[str, Any]], key: str = f"{BOOTSTRAP_PROJECT}:catalog") -> None:
+        """Put structured config into the stack file, keeping what the CLI wrote there."""
+        settings = yaml.safe_load(self.stack_file.read_text()) if self.stack_file.exists() else None
+        settings = settings or {}
+        settings.setdefault("config", {})[key] = catalog
+        self.stack_file.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
+
+    def export(self) -> dict[str, Any]:
+        return dict(json.loads(self.pulumi("stack", "export").stdout))
+
+    def outputs(self) -> dict[str, Any]:
+        return dict(json.loads(self.pulumi("stack", "output", "--json").stdout))
+
+    def resources(self, kind: str) -> dict[str, dict[str, Any]]:
+        """URN → state entry of our resources of one kind (``DataSource``/``Plan``) in the stack's state."""
+        suffix = f"dynamic/chartmogul:{kind}"
+        return {r["urn"]: r for r in self.export()["deployment"].get("resources", [])
+                if r["type"].endswith(suffix)}
+
+    def preview_steps(self, *args: str) -> dict[str, str]:
+        """URN → op for our resources that ``pulumi preview --json`` says would change."""
+        result = self.pulumi("preview", "--json", *args)
+        steps = json.loads(result.stdout).get("steps", [])
+        return {s["urn"]: s["op"] for s in steps
+                if "dynamic/chartmogul:" in s["urn"] and s["op"] not in ("same", "refresh")}
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL whatever is left of a CLI's process group (language host, program, provider host)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, ...] = ()) -> Project:
+    """A copy of the program in ``source`` (``__main__.py`` and ``files``), its virtualenv this repository's."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in ("__main__.py", *files):
+        shutil.copy(source / name, folder / name)
+    project_yaml = yaml.safe_load((source / "Pulumi.yaml").read_text())
+    project_yaml["runtime"]["options"]["virtualenv"] = str(VENV)  # by absolute path: nothing is installed
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project_yaml, sort_keys=False))
+    backend = tmp_path / "state"
+    backend.mkdir()
+    return Project(folder, backend, stack)
+
+
+def new_stack(project: Project, emulator: Emulator) -> Project:
+    """``pulumi stack init`` with the key as a secret and the emulator as the endpoint."""
+    project.pulumi("stack", "init", project.stack, stack=False)
+    project.set_config("chartmogul:apiKey", KEY, secret=True)
+    project.set_config("chartmogul:endpoint", emulator.api_root)
+    return project
+
+
+@pytest.fixture
+def bootstrap(tmp_path: Path, emulator: Emulator) -> Iterator[Project]:
+    """The bootstrap program (this repository's ``__main__.py``) on a fresh stack ``e2e``, destroyed after."""
+    project = new_stack(make_project(tmp_path, REPO, stack="e2e"), emulator)
+    try:
+        yield project
+    finally:
+        project.pulumi("cancel", "--yes", check=False)
+        project.pulumi("destroy", "--yes", "--skip-preview", check=False)
+
+
+def listed(emulator: Emulator, path: str, field_name: str) -> list[dict[str, Any]]:
+    """Every object a list endpoint returns, following the cursor."""
+    items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"per_page": 200}
+    while True:
+        response = emulator.api("GET", path, key=KEY, params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items.extend(page[field_name])
+        if not page.get("has_more") or not page.get("cursor"):
+            return items
+        params["cursor"] = page["cursor"]
+
+
+def api_sources(emulator: Emulator) -> dict[str, dict[str, Any]]:
+    """Name → data source, as the emulator's API lists them."""
+    return {s["name"]: s for s in listed(emulator, "/data_sources", "data_sources")}
+
+
+def api_plans(emulator: Emulator) -> dict[tuple[str, str], dict[str, Any]]:
+    """(data source name, external id) → plan, as the emulator's API lists them."""
+    names = {s["uuid"]: s["name"] for s in listed(emulator, "/data_sources", "data_sources")}
+    return {(names.get(p["data_source_uuid"], p["data_source_uuid"]), p["external_id"]): p
+            for p in listed(emulator, "/plans", "plans")}
