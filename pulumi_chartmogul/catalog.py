@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, Valida
 
 from .resources.data_source import DataSource
 from .resources.plan import Plan
-from .specs import IntervalCount, IntervalUnit, Text
+from .specs import IntervalCount, IntervalUnit, Text, describe_error
 
 __all__ = [
     "Catalog",
@@ -209,24 +209,7 @@ def _known_fields(loc: tuple[Any, ...]) -> str:
 
 def _describe(error: Mapping[str, Any]) -> str:
     loc = tuple(error.get("loc") or ())
-    kind = error.get("type")
-    where = _location(loc)
-    if kind == "missing":
-        return f"{where}: is required"
-    if kind == "extra_forbidden":
-        return f"{where}: is not a catalog field (known fields: {_known_fields(loc)})"
-    value = error.get("input")
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"must be a mapping with the fields {_known_fields((*loc, 'field'))}"
-    elif kind == "list_type":
-        message = "must be a list"
-    else:
-        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    if "got " in message:
-        return f"{where}: {message}"
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return f"{where}: {message} (got {value!r})"
-    return f"{where}: {message} (got a {type(value).__name__})"
+    return describe_error(error, _location(loc), unknown="a catalog field", known_fields=_known_fields)
 
 
 def _order(problem: str) -> list[int]:

@@ -7,7 +7,7 @@ the same field types, so a bad unit or a fractional count is reported with its f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
@@ -86,3 +86,31 @@ class PlanSpec(ResourceSpec):
         "external_id": "placeholder",
         "adopt": False,
     }
+
+
+def describe_error(error: Mapping[str, Any], where: str, *, unknown: str,
+                   known_fields: Callable[[tuple[Any, ...]], str]) -> str:
+    """One pydantic error as ``<where>: <what is wrong> (got <value>)``: the wording of every validation error,
+    for a resource's ``check`` and for the catalog alike.
+
+    ``unknown`` names what an unexpected key is not (``"a catalog field"``); ``known_fields(loc)`` lists the
+    fields that are allowed at ``loc`` (the error's location, ending in the field itself).
+    """
+    loc = tuple(error.get("loc") or ())
+    kind = error.get("type")
+    if kind == "missing":
+        return f"{where}: is required"
+    if kind == "extra_forbidden":
+        return f"{where}: is not {unknown} (known fields: {known_fields(loc)})"
+    value = error.get("input")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"must be a mapping with the fields {known_fields((*loc, 'field'))}"
+    elif kind == "list_type":
+        message = "must be a list"
+    else:
+        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    if "got " in message:
+        return f"{where}: {message}"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return f"{where}: {message} (got {value!r})"
+    return f"{where}: {message} (got a {type(value).__name__})"

@@ -77,17 +77,12 @@ def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResu
 
 
 def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
-    location = error.get("loc") or ("",)
-    prop = str(location[0])
-    kind = error.get("type")
-    if kind == "missing":
-        reason = "is required"
-    elif kind == "extra_forbidden":
-        known = ", ".join(sorted(spec.model_fields))
-        reason = f"is not a property of this resource (known properties: {known})"
-    else:
-        reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    return CheckFailure(prop, f"{prop} {reason}" if kind in ("missing", "extra_forbidden") else f"{prop}: {reason}")
+    from ..specs import describe_error
+
+    prop = str((error.get("loc") or ("",))[0])
+    known = ", ".join(spec.model_fields)
+    return CheckFailure(prop, describe_error(error, prop, unknown="a property of this resource",
+                                             known_fields=lambda _loc: known))
 
 
 def diff_inputs(policy: FieldPolicy, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
@@ -283,6 +278,61 @@ class ChartMogulProvider(ResourceProvider):
     def echo_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The input fields of ``props`` (normalised), for outputs: the engine diffs against old outputs."""
         return {k: _normal(v) for k, v in props.items() if k in self.policy.inputs and v is not None}
+
+    # -- what each resource supplies -----------------------------------------------------------------
+
+    def _get(self, id_: str) -> dict[str, Any]:
+        """The object with this uuid, as the API answers it (NotFoundError when it is gone)."""
+        raise NotImplementedError
+
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The resource's outputs: the declared inputs echoed, then what the API says."""
+        raise NotImplementedError
+
+    # -- what every resource does the same way -------------------------------------------------------
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh: one GET. Gone means dropped from the state; the inputs follow the object, so drift diffs."""
+        try:
+            found = self._get(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        outputs = self._outputs(found, props)
+        return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
+
+    def create_or_adopt(
+        self,
+        post: Callable[[], dict[str, Any]],
+        find: Callable[[], dict[str, Any] | None],
+        *,
+        adopt: bool,
+        what: str,
+        taken: str,
+        param: str,
+        could_be_ours: Callable[[dict[str, Any]], bool],
+    ) -> tuple[dict[str, Any], bool]:
+        """Create without duplicates; when the natural key is taken, take the existing object over if ``adopt``.
+
+        Returns the object and whether it was found rather than created. Without ``adopt`` a taken key is an
+        :class:`AlreadyExistsError` whose message (``taken`` says what exists) names the existing uuid and the
+        ``adopt=True`` way out; ``param`` is the field that makes the key.
+        """
+        try:
+            return create_without_duplicates(post, find, what=what, max_resends=self.client.settings.max_retries,
+                                             could_be_ours=could_be_ours)
+        except AlreadyExistsError:
+            existing = find()
+            if existing is None:
+                raise
+            if not adopt:
+                resource = self.spec_name.removesuffix("Spec")
+                raise AlreadyExistsError(
+                    f"{taken} (uuid {existing['uuid']}). Set adopt=True on this {resource} to manage the existing "
+                    f"one, or choose another {param}.",
+                    status=422,
+                    param=param,
+                ) from None
+            return existing, True
 
 
 # -- serialize_provider fix ---------------------------------------------------------------------------

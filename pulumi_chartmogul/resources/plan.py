@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed, read_result
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -33,37 +32,28 @@ class PlanProvider(ChartMogulProvider):
     spec_name = "PlanSpec"
     policy = POLICY
 
-    def _outputs(self, plan: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        return {**self.echo_inputs(inputs), **{f: plan[f] for f in API_FIELDS}, "uuid": plan["uuid"]}
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        return {**self.echo_inputs(inputs), **{f: found[f] for f in API_FIELDS}, "uuid": found["uuid"]}
 
     def _declared(self, props: dict[str, Any]) -> dict[str, Any]:
         return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
 
+    def _get(self, id_: str) -> dict[str, Any]:
+        return self.client.get_plan(id_)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = self._declared(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
-        try:
-            plan, found = create_without_duplicates(
-                lambda: self.client.create_plan(declared),
-                lambda: find_plan(self, source, external_id),
-                what=f"the plan with external_id {external_id!r} in data source {source}",
-                max_resends=self.client.settings.max_retries,
-                # A plan our POST made has exactly the fields it sent; one that differs was there before.
-                could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
-            )
-        except AlreadyExistsError:
-            existing = find_plan(self, source, external_id)
-            if existing is None:
-                raise
-            if not props.get("adopt"):
-                raise ChartMogulError(
-                    f"a plan with external_id {external_id!r} already exists in data source {source} "
-                    f"(uuid {existing['uuid']}). Set adopt=True on this Plan to manage the existing one, or "
-                    "choose another external_id.",
-                    status=422,
-                    param="external_id",
-                ) from None
-            plan, found = existing, True
+        plan, found = self.create_or_adopt(
+            lambda: self.client.create_plan(declared),
+            lambda: find_plan(self, source, external_id),
+            adopt=bool(props.get("adopt")),
+            what=f"the plan with external_id {external_id!r} in data source {source}",
+            taken=f"a plan with external_id {external_id!r} already exists in data source {source}",
+            param="external_id",
+            # A plan our POST made has exactly the fields it sent; one that differs was there before.
+            could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
+        )
         if found:
             plan = self._converge(plan, declared)
         return CreateResult(plan["uuid"], self._outputs(plan, props))
@@ -73,14 +63,6 @@ class PlanProvider(ChartMogulProvider):
         patch = {f: declared[f] for f in POLICY.update if plan.get(f) != declared[f]}
         return self.client.update_plan(plan["uuid"], patch) if patch else plan
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            plan = self.client.get_plan(id_)
-        except NotFoundError:
-            return ReadResult(None, {})
-        outputs = self._outputs(plan, props)
-        return read_result(plan["uuid"], outputs, self.echo_inputs(outputs))
-
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         declared = self._declared(news)
         plan = self.client.update_plan(id_, {f: declared[f] for f in sorted(POLICY.update)})
@@ -88,7 +70,7 @@ class PlanProvider(ChartMogulProvider):
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         # Already gone (e.g. with its data source) is done; a lost answer is settled by a GET.
-        delete_confirmed(lambda: self.client.delete_plan(id_), lambda: self.client.get_plan(id_))
+        delete_confirmed(lambda: self.client.delete_plan(id_), lambda: self._get(id_))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul.errors import ChartMogulError, OutcomeUnknownError, ServerError
+from pulumi_chartmogul.errors import AlreadyExistsError, OutcomeUnknownError, ServerError
 from pulumi_chartmogul.resources import _base
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
@@ -90,6 +90,7 @@ def test_a_source_created_up_to_5_minutes_before_the_create_may_be_ours(ago: tim
 @pytest.mark.parametrize("ago", [timedelta(minutes=5, seconds=30), timedelta(days=300)])
 def test_a_source_created_more_than_5_minutes_before_the_create_was_there_before(ago: timedelta) -> None:
     client = LosingClient(settings(2), existing=[source_created(ago)])
-    with pytest.raises(ChartMogulError, match=r"already exists \(uuid ds_found\).*adopt=True"):
+    with pytest.raises(AlreadyExistsError, match=r"already exists \(uuid ds_found\).*adopt=True") as caught:
         with_client(DataSourceProvider(), client).create({"name": "Billing", "adopt": False})
+    assert (caught.value.status, caught.value.param) == (422, "name")
     assert client.posts == 1
