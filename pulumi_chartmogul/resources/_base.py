@@ -1,5 +1,5 @@
 """Provider machinery shared by every resource: check via the spec, diff via the field policy, configuration,
-create-without-duplicates, and the fix for the SDK's ``serialize_provider`` recursion bug.
+read, create-without-duplicates and adopt.
 
 A resource module declares its spec (``specs.py``), its :class:`FieldPolicy` and the API calls; everything
 about how Pulumi's engine talks to a dynamic provider (floats, dropped ``None``, unknowns, echoing inputs into
@@ -8,8 +8,6 @@ outputs) is handled here once.
 
 from __future__ import annotations
 
-import functools
-import pickle
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -333,42 +331,3 @@ class ChartMogulProvider(ResourceProvider):
                     param=param,
                 ) from None
             return existing, True
-
-
-# -- serialize_provider fix ---------------------------------------------------------------------------
-
-_SERIALIZE_LOCK = threading.Lock()
-
-
-def install_serialize_provider_fix() -> None:
-    """Make ``pulumi.dynamic``'s ``serialize_provider`` safe for thousands of resources.
-
-    The SDK (up to at least 3.272) replaces ``pickle._Pickler._batch_setitems``/``save_dict`` with wrappers of
-    the previous value on every call and never restores them, so each dynamic resource adds a stack frame per
-    pickled dict until a RecursionError near resource 300 (pulumi-dynamic.md §2.2). We restore them after each
-    call. Our providers carry no state, so their blob depends only on the class: it is computed once per class.
-    """
-    from pulumi.dynamic import dynamic
-
-    original = dynamic.serialize_provider
-    if getattr(original, "_chartmogul_fixed", False):
-        return
-    blobs: dict[type, str] = {}
-
-    @functools.wraps(original)
-    def serialize_provider(provider: ResourceProvider) -> str:
-        stateless = isinstance(provider, ChartMogulProvider)
-        if stateless and type(provider) in blobs:
-            return blobs[type(provider)]
-        with _SERIALIZE_LOCK:
-            saved = (pickle._Pickler._batch_setitems, pickle._Pickler.save_dict)  # type: ignore[attr-defined]
-            try:
-                blob: str = original(provider)
-            finally:
-                pickle._Pickler._batch_setitems, pickle._Pickler.save_dict = saved  # type: ignore[attr-defined]
-        if stateless:
-            blobs[type(provider)] = blob
-        return blob
-
-    serialize_provider._chartmogul_fixed = True  # type: ignore[attr-defined]
-    dynamic.serialize_provider = serialize_provider
