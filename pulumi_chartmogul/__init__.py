@@ -3,6 +3,9 @@
 Cheap to import: the resources (and with them Pulumi, and the fix for the SDK's ``serialize_provider``
 recursion bug that lets programs declare thousands of resources) are loaded when first used, so the emulator,
 which lives in this package, never imports Pulumi.
+
+The exceptions live in :mod:`pulumi_chartmogul.errors`. They are raised in the provider host, never in a Pulumi
+program, so a program cannot catch them; the engine shows their message.
 """
 
 from __future__ import annotations
@@ -11,20 +14,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import (
-    AlreadyExistsError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ChartMogulError,
-    ConfigurationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TransportError,
-    UnprocessableEntityError,
-)
 
 if TYPE_CHECKING:
     from .resources.data_source import DataSource, DataSourceArgs
@@ -46,22 +35,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "APIStatusError",
-    "AlreadyExistsError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ChartMogulError",
-    "ConfigurationError",
-    "DataSource",
-    "DataSourceArgs",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Plan",
-    "PlanArgs",
-    "RateLimitError",
-    "ServerError",
-    "TransportError",
-    "UnprocessableEntityError",
-    "__version__",
-]
+__all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "__version__"]

@@ -16,10 +16,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 # (a pasted paragraph as a name, a count that overflows) before ChartMogul sees them.
 TEXT_MAX_LENGTH = 255
 INTERVAL_COUNT_MAX = 10_000
-INTERVAL_UNITS = ("day", "month", "year")
 _UUID_BODY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_UUID_PATTERN = rf"^ds_{_UUID_BODY}$"
-PLAN_UUID_PATTERN = rf"^pl_{_UUID_BODY}$"
 
 
 def _trimmed(value: str) -> str:
@@ -46,6 +44,8 @@ def _whole_number(value: Any) -> Any:
 Text = Annotated[StrictStr, Field(min_length=1, max_length=TEXT_MAX_LENGTH), AfterValidator(_trimmed)]
 IntervalCount = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=INTERVAL_COUNT_MAX)]
 IntervalUnit = Literal["day", "month", "year"]
+
+
 def _data_source_uuid(value: str) -> str:
     if not re.fullmatch(DATA_SOURCE_UUID_PATTERN, value):
         raise ValueError(f"must be a data source uuid such as ds_1b2c3d4e-0000-4000-8000-000000000000, got {value!r}")

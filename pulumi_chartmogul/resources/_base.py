@@ -43,13 +43,12 @@ AMBIGUOUS_CREATE_ATTEMPTS = 4
 class FieldPolicy:
     """How each input field reacts to a change: patched in place, or the object is replaced.
 
-    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff; ``computed`` fields are
-    owned by the server.
+    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff. Fields in none of these are
+    owned by the server: their drift is never a change.
     """
 
     update: frozenset[str]
     replace: frozenset[str]
-    computed: frozenset[str]
     create_only: frozenset[str] = field(default_factory=lambda: frozenset({"adopt"}))
 
     @property

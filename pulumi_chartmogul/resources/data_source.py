@@ -15,7 +15,6 @@ from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
 POLICY = FieldPolicy(
     update=frozenset(),
     replace=frozenset({"name"}),
-    computed=frozenset({"uuid", "system", "status", "created_at"}),
 )
 
 

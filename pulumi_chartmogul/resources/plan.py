@@ -14,7 +14,6 @@ from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
     replace=frozenset({"data_source_uuid", "external_id"}),
-    computed=frozenset({"uuid"}),
 )
 API_FIELDS = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
 
@@ -35,14 +34,15 @@ class PlanProvider(ChartMogulProvider):
     def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         return {**self.echo_inputs(inputs), **{f: found[f] for f in API_FIELDS}, "uuid": found["uuid"]}
 
-    def _declared(self, props: dict[str, Any]) -> dict[str, Any]:
+    def _api_body(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The plan's API fields from resource properties (a count from the wire is a float: sent as an int)."""
         return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
 
     def _get(self, id_: str) -> dict[str, Any]:
         return self.client.get_plan(id_)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        declared = self._declared(props)
+        declared = self._api_body(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
         plan, found = self.create_or_adopt(
             lambda: self.client.create_plan(declared),
@@ -64,7 +64,7 @@ class PlanProvider(ChartMogulProvider):
         return self.client.update_plan(plan["uuid"], patch) if patch else plan
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        declared = self._declared(news)
+        declared = self._api_body(news)
         plan = self.client.update_plan(id_, {f: declared[f] for f in sorted(POLICY.update)})
         return UpdateResult(self._outputs(plan, news))
 
@@ -122,13 +122,13 @@ class Plan(Resource, module="chartmogul", name="Plan"):
             interval_unit = args.interval_unit if interval_unit is None else interval_unit
             external_id = args.external_id if external_id is None else external_id
             adopt = adopt or args.adopt
-        declared = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
+        required = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
                     "interval_unit": interval_unit}
-        missing = [field for field, value in declared.items() if value is None]
+        missing = [field for field, value in required.items() if value is None]
         if missing:
             raise TypeError(f"Plan {resource_name!r} is missing required argument(s): {', '.join(missing)}")
         props = {
-            **declared,
+            **required,
             "external_id": resource_name if external_id is None else external_id,
             "adopt": bool(adopt),
             "uuid": None,
