@@ -36,6 +36,14 @@ test-min-deps: $(STAMP)
 	$(MIN_VENV)/bin/python -m tests.min_deps --check
 	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider tests/unit tests/compat
 
+# A release build: sdist and wheel (in dist/), their contents, and each installed in a clean venv.
+.PHONY: check-dist
+check-dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	rm -rf build pulumi_chartmogul.egg-info
+	$(PY) -m tests.dist_check dist
+
 demo: $(STAMP)
 	$(PY) -m pulumi_chartmogul.demo
 
@@ -43,4 +51,4 @@ bench: $(STAMP)
 	$(PY) -m bench --plans $(N)
 
 clean:
-	rm -rf $(VENV) $(MIN_VENV) .demo .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) dist .demo .mypy_cache .ruff_cache .pytest_cache
