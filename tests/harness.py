@@ -2,7 +2,9 @@
 
 The Pulumi CLI is not available here, so these helpers play the engine's part against
 ``python -u -m pulumi.dynamic`` (the same process the CLI's ``pulumi-resource-pulumi-python`` plugin runs).
-See /work/shared/pulumi-dynamic.md, sections 1.2-1.5 and 6.2, for the call sequences mirrored here.
+The call sequences mirrored here are the engine's (``pkg/resource/deploy/step_generator.go`` and
+``pkg/resource/plugin/provider_plugin.go`` in pulumi/pulumi) as the SDK's host receives them
+(``pulumi/dynamic/__main__.py``).
 
 Two layers:
 

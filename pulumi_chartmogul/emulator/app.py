@@ -30,7 +30,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Data sources and ping come from the gateway family, plans from the Rails family (chartmogul-api.md §1).
+# Data sources and ping come from the gateway family, plans from the Rails family (docs/emulator.md).
 JSON = "application/json"
 RAILS_JSON = "application/json; charset=utf-8"
 RATE_LIMIT_MESSAGE = "Your request rate has exceeded our rate limit."
@@ -127,7 +127,7 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         return JSONResponse(store.create_plan(body), status_code=201, media_type=RAILS_JSON)
 
     app.add_api_route("/v1/plans", create_plan, methods=["POST"])
-    # The legacy import path still appears in the docs' curl example (chartmogul-api.md §3.7).
+    # The legacy import path still appears in the docs' curl example (https://dev.chartmogul.com/reference/plans/add).
     app.add_api_route("/v1/import/plans", create_plan, methods=["POST"])
 
     @app.get("/v1/plans")
@@ -296,7 +296,7 @@ async def _respond_fault(send: Send, fault: Fault) -> None:
         await _send_json(send, 429, {"code": 429, "message": RATE_LIMIT_MESSAGE, "param": None}, headers)
         return
     phrase = HTTPStatus(fault.status).phrase if fault.status in HTTPStatus._value2member_map_ else "Error"
-    # Gateway and server errors come back as plain text (chartmogul-api.md §4).
+    # Gateway and server errors come back as plain text (docs/emulator.md).
     await _send_raw(send, fault.status, f"{fault.status} {phrase}".encode(),
                     [*headers, (b"content-type", b"text/plain")])
 

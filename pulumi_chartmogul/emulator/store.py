@@ -1,8 +1,8 @@
 """State and rules of the emulated ChartMogul account: SQLite rows, validation, uniqueness, pagination.
 
 Nothing here knows about HTTP. Every rule the real API enforces raises an :class:`ApiProblem` carrying the
-status and the exact body the real API answers with (see ``shared/chartmogul-api.md`` §2-§4); ``app.py``
-only turns those into responses.
+status and the exact body the real API answers with (the evidence for each is in ``docs/emulator.md``);
+``app.py`` only turns those into responses.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 INTERVAL_UNITS = ("day", "month", "year")
 MAX_PER_PAGE = 200
 
-# Messages recorded from the real API (chartmogul-api.md §2.2, §3.2, §4).
+# Messages of the real API, as recorded by the official clients (docs/emulator.md).
 DATA_SOURCE_NAME_REQUIRED = "A name is required for each data source."
 DATA_SOURCE_NAME_TAKEN = "Has already been taken."
 PLAN_NAME_REQUIRED = "A unique name is required for each plan."

@@ -1,5 +1,5 @@
 """``DataSource``: a ChartMogul custom data source. Create, read, delete; any change is a replacement
-(the API has no update for data sources, chartmogul-api.md §2.6)."""
+(the API has no update for data sources: https://dev.chartmogul.com/reference/data-sources)."""
 
 from __future__ import annotations
 
