@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -137,61 +138,69 @@ def duplicate_problems(raw: object) -> list[str]:
     """
     if not isinstance(raw, list):
         return []
+    seen = _Seen()
     problems: list[str] = []
-    names: dict[str, str] = {}
-    slugs: dict[str, tuple[str, str]] = {}
-    external_ids: dict[str, str] = {}
-    plan_names: dict[str, str] = {}
     for i, source in enumerate(raw):
         if not isinstance(source, Mapping):
             continue
         where = f"catalog[{i}]"
         name = source.get("name")
         if isinstance(name, str):
-            if name in names:
-                problems.append(f"{where}.name: {name!r} is declared twice (also {names[name]}.name)")
-            else:
-                names[name] = where
-                resource_name = data_source_resource_name(name)
-                if not resource_name:
-                    problems.append(
-                        f"{where}.name: {name!r} has no letters or digits to make a resource name from"
-                    )
-                elif resource_name in slugs:
-                    other, other_name = slugs[resource_name]
-                    problems.append(
-                        f"{where}.name: {name!r} gives the same resource name {resource_name!r} as "
-                        f"{other_name!r} ({other}.name); make the names differ in letters or digits"
-                    )
-                else:
-                    slugs[resource_name] = (where, name)
+            problems.extend(_source_name_problems(seen, where, name))
         plans = source.get("plans")
-        if not isinstance(plans, list):
+        if isinstance(plans, list):
+            problems.extend(_plan_key_problems(seen, where, name if isinstance(name, str) else None, plans))
+    return problems
+
+
+@dataclass
+class _Seen:
+    """The keys met so far while walking a catalog, each with where it was first declared."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    external_ids: dict[str, str] = field(default_factory=dict)
+    plan_names: dict[str, str] = field(default_factory=dict)
+
+
+def _source_name_problems(seen: _Seen, where: str, name: str) -> list[str]:
+    if name in seen.names:
+        return [f"{where}.name: {name!r} is declared twice (also {seen.names[name]}.name)"]
+    seen.names[name] = where
+    resource_name = data_source_resource_name(name)
+    if not resource_name:
+        return [f"{where}.name: {name!r} has no letters or digits to make a resource name from"]
+    if resource_name in seen.slugs:
+        other, other_name = seen.slugs[resource_name]
+        return [f"{where}.name: {name!r} gives the same resource name {resource_name!r} as {other_name!r} "
+                f"({other}.name); make the names differ in letters or digits"]
+    seen.slugs[resource_name] = (where, name)
+    return []
+
+
+def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: list[Any]) -> list[str]:
+    problems: list[str] = []
+    for j, plan in enumerate(plans):
+        external_id = plan.get("external_id") if isinstance(plan, Mapping) else None
+        if not isinstance(external_id, str):
             continue
-        for j, plan in enumerate(plans):
-            if not isinstance(plan, Mapping):
-                continue
-            plan_where = f"{where}.plans[{j}]"
-            external_id = plan.get("external_id")
-            if not isinstance(external_id, str):
-                continue
-            if external_id in external_ids:
-                problems.append(
-                    f"{plan_where}.external_id: {external_id!r} is declared twice (also {external_ids[external_id]})"
-                    + ("" if external_ids[external_id].startswith(f"{where}.") else
-                       "; external ids must be unique across the whole catalog")
-                )
-                continue
-            external_ids[external_id] = plan_where
-            if isinstance(name, str):
-                resource_name = plan_resource_name(name, external_id)
-                if resource_name in plan_names:
-                    problems.append(
-                        f"{plan_where}: its resource name {resource_name!r} is also that of "
-                        f"{plan_names[resource_name]}; change the external id or the data source name"
-                    )
-                else:
-                    plan_names[resource_name] = plan_where
+        plan_where = f"{where}.plans[{j}]"
+        first = seen.external_ids.get(external_id)
+        if first is not None:
+            problems.append(
+                f"{plan_where}.external_id: {external_id!r} is declared twice (also {first})"
+                + ("" if first.startswith(f"{where}.") else "; external ids must be unique across the whole catalog")
+            )
+            continue
+        seen.external_ids[external_id] = plan_where
+        if source_name is None:
+            continue
+        resource_name = plan_resource_name(source_name, external_id)
+        if resource_name in seen.plan_names:
+            problems.append(f"{plan_where}: its resource name {resource_name!r} is also that of "
+                            f"{seen.plan_names[resource_name]}; change the external id or the data source name")
+        else:
+            seen.plan_names[resource_name] = plan_where
     return problems
 
 

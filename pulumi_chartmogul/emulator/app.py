@@ -75,9 +75,17 @@ def _int_param(request: Request, name: str) -> int | None:
 
 
 def build_routes(store: Store, controls: Controls) -> FastAPI:
+    """The FastAPI application: the API's routes under /v1, the admin surface, and the API's error bodies."""
     app = FastAPI(title="ChartMogul API emulator", version=EMULATOR_VERSION, docs_url=None, redoc_url=None,
                   openapi_url=None)
+    _add_error_handlers(app)
+    _add_data_source_routes(app, store)
+    _add_plan_routes(app, store)
+    _add_admin_routes(app, store, controls)
+    return app
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def on_problem(request: Request, problem: ApiProblem) -> Response:
         rails = request.url.path.startswith(("/v1/plans", "/v1/import/plans"))
@@ -88,8 +96,16 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         # Unknown routes and unsupported methods both fall through the real router as a plain 404.
         return _not_found_route()
 
-    # -- API ----------------------------------------------------------------------------------------
 
+def _with_extras(request: Request, source: dict[str, Any]) -> dict[str, Any]:
+    """The data source with the objects its ``with_*`` query flags ask for."""
+    for key, value in Store.data_source_extras().items():
+        if _flag(request, f"with_{key}"):
+            source[key] = value
+    return source
+
+
+def _add_data_source_routes(app: FastAPI, store: Store) -> None:
     @app.get("/v1/ping")
     def ping() -> Response:
         return JSONResponse({"data": "pong!"}, media_type=JSON)
@@ -99,29 +115,24 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         body = await _json_body(request)
         return JSONResponse(store.create_data_source(body), status_code=201, media_type=JSON)
 
-    def with_extras(request: Request, source: dict[str, Any]) -> dict[str, Any]:
-        extras = Store.data_source_extras()
-        for key, value in extras.items():
-            if _flag(request, f"with_{key}"):
-                source[key] = value
-        return source
-
     @app.get("/v1/data_sources")
     def list_data_sources(request: Request) -> Response:
         sources = store.list_data_sources(
             name=request.query_params.get("name") or None, system=request.query_params.get("system") or None
         )
-        return JSONResponse({"data_sources": [with_extras(request, s) for s in sources]}, media_type=JSON)
+        return JSONResponse({"data_sources": [_with_extras(request, s) for s in sources]}, media_type=JSON)
 
     @app.get("/v1/data_sources/{uuid}")
     def get_data_source(uuid: str, request: Request) -> Response:
-        return JSONResponse(with_extras(request, store.get_data_source(uuid)), media_type=JSON)
+        return JSONResponse(_with_extras(request, store.get_data_source(uuid)), media_type=JSON)
 
     @app.delete("/v1/data_sources/{uuid}")
     def delete_data_source(uuid: str) -> Response:
         store.delete_data_source(uuid)
         return Response(status_code=204)
 
+
+def _add_plan_routes(app: FastAPI, store: Store) -> None:
     async def create_plan(request: Request) -> Response:
         body = await _json_body(request)
         return JSONResponse(store.create_plan(body), status_code=201, media_type=RAILS_JSON)
@@ -165,8 +176,8 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         store.delete_plan(uuid)
         return Response(status_code=204)
 
-    # -- admin --------------------------------------------------------------------------------------
 
+def _add_admin_routes(app: FastAPI, store: Store, controls: Controls) -> None:
     @app.post("/_emulator/reset")
     def reset() -> dict[str, bool]:
         store.reset()
@@ -190,8 +201,6 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     def clear_faults() -> FaultSet:
         controls.set_faults(FaultSet())
         return controls.faults()
-
-    return app
 
 
 def _authorized(scope: Scope, api_key: str | None) -> bool:
