@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SDIST_ALLOWED = re.compile(
     r"^(LICENSE|PKG-INFO|README\.md|pyproject\.toml|setup\.cfg"
-    r"|pulumi_chartmogul/.*\.py|pulumi_chartmogul/py\.typed|pulumi_chartmogul\.egg-info/[^/]+)$"
+    r"|pulumi_chartmogul/.*\.py|pulumi_chartmogul/(py\.typed|pulumi-plugin\.json)|pulumi_chartmogul\.egg-info/[^/]+)$"
 )
 SMOKE = r"""
 import base64, subprocess, sys, urllib.request
