@@ -33,6 +33,26 @@ unit: $(STAMP)
 
 test: lint typecheck cli-for-tests unit
 
+# The lowest version of every runtime dependency pyproject.toml declares, in a venv of its own, with the fast tests.
+.PHONY: test-min-deps
+MIN_VENV ?= .venv-min
+test-min-deps: $(STAMP)
+	rm -rf $(MIN_VENV)
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(PY) -m tests.min_deps > $(MIN_VENV)/constraints.txt
+	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(MIN_VENV)/constraints.txt \
+		-e '.[emulator]' pytest pytest-timeout
+	$(MIN_VENV)/bin/python -m tests.min_deps --check
+	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider tests/unit tests/compat
+
+# A release build: sdist and wheel (in dist/), their contents, and each installed in a clean venv.
+.PHONY: check-dist
+check-dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	rm -rf build pulumi_chartmogul.egg-info
+	$(PY) -m tests.dist_check dist
+
 demo: $(STAMP) pulumi-cli
 	$(PY) -m pulumi_chartmogul.demo
 
@@ -40,4 +60,4 @@ bench: $(STAMP)
 	$(PY) -m bench --plans $(N)
 
 clean:
-	rm -rf $(VENV) .demo .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) dist .demo .mypy_cache .ruff_cache .pytest_cache

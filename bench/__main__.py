@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
     stock_figure = (f"fails at plan #{stock['failed_at']} (RecursionError)" if stock.get("failed_at")
                     else ("completes" if stock.get("completed") else f"fails: {stock.get('error')}"))
     rows.append(Row("  the same without the package's serialize_provider fix (stock SDK)", stock_figure,
-                    "fails near 320 (pulumi-dynamic.md §2.2)"))
+                    "fails near 320 (pulumi/pulumi#17803)"))
 
     rows.append(Row("state: __provider per resource", f"{size.provider_bytes} bytes", f"{PROVIDER_BYTES_TARGET} bytes",
                     ratio(size.provider_bytes / PROVIDER_BYTES_TARGET), f"≤ {PROVIDER_BYTES_TARGET} bytes",

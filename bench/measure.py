@@ -59,7 +59,7 @@ def plan_inputs(source_uuid: str, name: str) -> dict[str, Any]:
 
 
 def api_body(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """What PlanProvider POSTs for these inputs (resources/plan.py, ``_declared``)."""
+    """What PlanProvider POSTs for these inputs (resources/plan.py, ``_api_body``)."""
     fields = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
     return {f: int(inputs[f]) if f == "interval_count" else inputs[f] for f in fields}
 

@@ -26,7 +26,7 @@ import pulumi
 from pulumi.dynamic import dynamic
 from pulumi.runtime import MockResourceArgs, Mocks, set_mocks
 
-import pulumi_chartmogul as cm
+from pulumi_chartmogul import DataSource, Plan
 
 
 class BenchMocks(Mocks):
@@ -71,11 +71,11 @@ def run(plans: int, *, stock: bool) -> dict[str, Any]:
 
     def program() -> pulumi.Output[Any]:
         start = time.perf_counter()
-        source = cm.DataSource("bench-source", name="Bench billing")
+        source = DataSource("bench-source", name="Bench billing")
         resources: list[pulumi.CustomResource] = [source]
         try:
             for i in range(plans):
-                resources.append(cm.Plan(f"plan-{i:05d}", data_source_uuid=source.uuid, name=f"Plan {i}",
+                resources.append(Plan(f"plan-{i:05d}", data_source_uuid=source.uuid, name=f"Plan {i}",
                                          interval_count=1, interval_unit="month"))
         except RecursionError as exc:
             result["failed_at"] = len(resources)  # the index (1-based) of the plan that failed

@@ -1,46 +1,38 @@
 """Pulumi resources for ChartMogul: ``DataSource`` and ``Plan``.
 
-Importing the package also installs the fix for the SDK's serialize_provider recursion bug, so programs with
-thousands of resources work.
+Cheap to import: the resources (and with them Pulumi, and the fix for the SDK's ``serialize_provider``
+recursion bug that lets programs declare thousands of resources) are loaded when first used, so the emulator,
+which lives in this package, never imports Pulumi.
+
+The exceptions live in :mod:`pulumi_chartmogul.errors`. They are raised in the provider host, never in a Pulumi
+program, so a program cannot catch them; the engine shows their message.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .errors import (
-    AlreadyExistsError,
-    APIStatusError,
-    AuthenticationError,
-    BadRequestError,
-    ChartMogulError,
-    ConfigurationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TransportError,
-    UnprocessableEntityError,
-)
-from .resources._base import install_serialize_provider_fix
-from .resources.data_source import DataSource, DataSourceArgs
-from .resources.plan import Plan, PlanArgs
 
-install_serialize_provider_fix()
+if TYPE_CHECKING:
+    from .resources.data_source import DataSource, DataSourceArgs
+    from .resources.plan import Plan, PlanArgs
 
-__all__ = [
-    "APIStatusError",
-    "AlreadyExistsError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ChartMogulError",
-    "ConfigurationError",
-    "DataSource",
-    "DataSourceArgs",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Plan",
-    "PlanArgs",
-    "RateLimitError",
-    "ServerError",
-    "TransportError",
-    "UnprocessableEntityError",
-    "__version__",
-]
+_RESOURCES = {
+    "DataSource": ".resources.data_source",
+    "DataSourceArgs": ".resources.data_source",
+    "Plan": ".resources.plan",
+    "PlanArgs": ".resources.plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESOURCES:
+        value = getattr(importlib.import_module(_RESOURCES[name], __name__), name)
+        globals()[name] = value  # from now on a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "__version__"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -43,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, Valida
 
 from .resources.data_source import DataSource
 from .resources.plan import Plan
-from .specs import IntervalCount, IntervalUnit, Text
+from .specs import IntervalCount, IntervalUnit, Text, describe_error
 
 __all__ = [
     "Catalog",
@@ -137,61 +138,69 @@ def duplicate_problems(raw: object) -> list[str]:
     """
     if not isinstance(raw, list):
         return []
+    seen = _Seen()
     problems: list[str] = []
-    names: dict[str, str] = {}
-    slugs: dict[str, tuple[str, str]] = {}
-    external_ids: dict[str, str] = {}
-    plan_names: dict[str, str] = {}
     for i, source in enumerate(raw):
         if not isinstance(source, Mapping):
             continue
         where = f"catalog[{i}]"
         name = source.get("name")
         if isinstance(name, str):
-            if name in names:
-                problems.append(f"{where}.name: {name!r} is declared twice (also {names[name]}.name)")
-            else:
-                names[name] = where
-                resource_name = data_source_resource_name(name)
-                if not resource_name:
-                    problems.append(
-                        f"{where}.name: {name!r} has no letters or digits to make a resource name from"
-                    )
-                elif resource_name in slugs:
-                    other, other_name = slugs[resource_name]
-                    problems.append(
-                        f"{where}.name: {name!r} gives the same resource name {resource_name!r} as "
-                        f"{other_name!r} ({other}.name); make the names differ in letters or digits"
-                    )
-                else:
-                    slugs[resource_name] = (where, name)
+            problems.extend(_source_name_problems(seen, where, name))
         plans = source.get("plans")
-        if not isinstance(plans, list):
+        if isinstance(plans, list):
+            problems.extend(_plan_key_problems(seen, where, name if isinstance(name, str) else None, plans))
+    return problems
+
+
+@dataclass
+class _Seen:
+    """The keys met so far while walking a catalog, each with where it was first declared."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    external_ids: dict[str, str] = field(default_factory=dict)
+    plan_names: dict[str, str] = field(default_factory=dict)
+
+
+def _source_name_problems(seen: _Seen, where: str, name: str) -> list[str]:
+    if name in seen.names:
+        return [f"{where}.name: {name!r} is declared twice (also {seen.names[name]}.name)"]
+    seen.names[name] = where
+    resource_name = data_source_resource_name(name)
+    if not resource_name:
+        return [f"{where}.name: {name!r} has no letters or digits to make a resource name from"]
+    if resource_name in seen.slugs:
+        other, other_name = seen.slugs[resource_name]
+        return [f"{where}.name: {name!r} gives the same resource name {resource_name!r} as {other_name!r} "
+                f"({other}.name); make the names differ in letters or digits"]
+    seen.slugs[resource_name] = (where, name)
+    return []
+
+
+def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: list[Any]) -> list[str]:
+    problems: list[str] = []
+    for j, plan in enumerate(plans):
+        external_id = plan.get("external_id") if isinstance(plan, Mapping) else None
+        if not isinstance(external_id, str):
             continue
-        for j, plan in enumerate(plans):
-            if not isinstance(plan, Mapping):
-                continue
-            plan_where = f"{where}.plans[{j}]"
-            external_id = plan.get("external_id")
-            if not isinstance(external_id, str):
-                continue
-            if external_id in external_ids:
-                problems.append(
-                    f"{plan_where}.external_id: {external_id!r} is declared twice (also {external_ids[external_id]})"
-                    + ("" if external_ids[external_id].startswith(f"{where}.") else
-                       "; external ids must be unique across the whole catalog")
-                )
-                continue
-            external_ids[external_id] = plan_where
-            if isinstance(name, str):
-                resource_name = plan_resource_name(name, external_id)
-                if resource_name in plan_names:
-                    problems.append(
-                        f"{plan_where}: its resource name {resource_name!r} is also that of "
-                        f"{plan_names[resource_name]}; change the external id or the data source name"
-                    )
-                else:
-                    plan_names[resource_name] = plan_where
+        plan_where = f"{where}.plans[{j}]"
+        first = seen.external_ids.get(external_id)
+        if first is not None:
+            problems.append(
+                f"{plan_where}.external_id: {external_id!r} is declared twice (also {first})"
+                + ("" if first.startswith(f"{where}.") else "; external ids must be unique across the whole catalog")
+            )
+            continue
+        seen.external_ids[external_id] = plan_where
+        if source_name is None:
+            continue
+        resource_name = plan_resource_name(source_name, external_id)
+        if resource_name in seen.plan_names:
+            problems.append(f"{plan_where}: its resource name {resource_name!r} is also that of "
+                            f"{seen.plan_names[resource_name]}; change the external id or the data source name")
+        else:
+            seen.plan_names[resource_name] = plan_where
     return problems
 
 
@@ -209,24 +218,7 @@ def _known_fields(loc: tuple[Any, ...]) -> str:
 
 def _describe(error: Mapping[str, Any]) -> str:
     loc = tuple(error.get("loc") or ())
-    kind = error.get("type")
-    where = _location(loc)
-    if kind == "missing":
-        return f"{where}: is required"
-    if kind == "extra_forbidden":
-        return f"{where}: is not a catalog field (known fields: {_known_fields(loc)})"
-    value = error.get("input")
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"must be a mapping with the fields {_known_fields((*loc, 'field'))}"
-    elif kind == "list_type":
-        message = "must be a list"
-    else:
-        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    if "got " in message:
-        return f"{where}: {message}"
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return f"{where}: {message} (got {value!r})"
-    return f"{where}: {message} (got a {type(value).__name__})"
+    return describe_error(error, _location(loc), unknown="a catalog field", known_fields=_known_fields)
 
 
 def _order(problem: str) -> list[int]:

@@ -172,7 +172,7 @@ class ChartMogulClient:
         return dict(self.request("GET", f"/plans/{uuid}"))
 
     def update_plan(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        # The API answers 202 with the full, updated plan (chartmogul-api.md §3.5).
+        # The API answers 202 with the full, updated plan (https://dev.chartmogul.com/reference/plans/update).
         return dict(self.request("PATCH", f"/plans/{uuid}", json=fields))
 
     def delete_plan(self, uuid: str) -> None:

@@ -16,8 +16,8 @@
           ├── RateLimitError             429
           └── ServerError                5xx
 
-The API answers errors in several shapes depending on endpoint and era (``chartmogul-api.md`` §4); all of them
-are parsed here and nowhere else.
+The API answers errors in several shapes depending on endpoint and era (https://dev.chartmogul.com/docs/response-codes
+lists the statuses; the shapes are in ``docs/emulator.md``); all of them are parsed here and nowhere else.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-# The API's own words for "this natural key is taken" (chartmogul-api.md §2.2, §3.2).
+# The API's own words for "this natural key is taken" (as the official clients expect them: docs/emulator.md).
 ALREADY_EXISTS_MESSAGES = (
     "Has already been taken.",
     "A plan with this identifier already exists in our system.",

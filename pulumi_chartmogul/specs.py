@@ -7,7 +7,7 @@ the same field types, so a bad unit or a fractional count is reported with its f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
@@ -16,10 +16,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 # (a pasted paragraph as a name, a count that overflows) before ChartMogul sees them.
 TEXT_MAX_LENGTH = 255
 INTERVAL_COUNT_MAX = 10_000
-INTERVAL_UNITS = ("day", "month", "year")
 _UUID_BODY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_UUID_PATTERN = rf"^ds_{_UUID_BODY}$"
-PLAN_UUID_PATTERN = rf"^pl_{_UUID_BODY}$"
 
 
 def _trimmed(value: str) -> str:
@@ -46,6 +44,8 @@ def _whole_number(value: Any) -> Any:
 Text = Annotated[StrictStr, Field(min_length=1, max_length=TEXT_MAX_LENGTH), AfterValidator(_trimmed)]
 IntervalCount = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=INTERVAL_COUNT_MAX)]
 IntervalUnit = Literal["day", "month", "year"]
+
+
 def _data_source_uuid(value: str) -> str:
     if not re.fullmatch(DATA_SOURCE_UUID_PATTERN, value):
         raise ValueError(f"must be a data source uuid such as ds_1b2c3d4e-0000-4000-8000-000000000000, got {value!r}")
@@ -86,3 +86,31 @@ class PlanSpec(ResourceSpec):
         "external_id": "placeholder",
         "adopt": False,
     }
+
+
+def describe_error(error: Mapping[str, Any], where: str, *, unknown: str,
+                   known_fields: Callable[[tuple[Any, ...]], str]) -> str:
+    """One pydantic error as ``<where>: <what is wrong> (got <value>)``: the wording of every validation error,
+    for a resource's ``check`` and for the catalog alike.
+
+    ``unknown`` names what an unexpected key is not (``"a catalog field"``); ``known_fields(loc)`` lists the
+    fields that are allowed at ``loc`` (the error's location, ending in the field itself).
+    """
+    loc = tuple(error.get("loc") or ())
+    kind = error.get("type")
+    if kind == "missing":
+        return f"{where}: is required"
+    if kind == "extra_forbidden":
+        return f"{where}: is not {unknown} (known fields: {known_fields(loc)})"
+    value = error.get("input")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"must be a mapping with the fields {known_fields((*loc, 'field'))}"
+    elif kind == "list_type":
+        message = "must be a list"
+    else:
+        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    if "got " in message:
+        return f"{where}: {message}"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return f"{where}: {message} (got {value!r})"
+    return f"{where}: {message} (got a {type(value).__name__})"

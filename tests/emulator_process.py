@@ -39,6 +39,12 @@ class Emulator:
         response = requests.post(f"{self.base}/_emulator/faults", json={"seed": seed, "rules": rules}, timeout=10)
         response.raise_for_status()
 
+    def faults(self) -> dict[str, Any]:
+        """The fault rules in force, each with the uses it has left."""
+        response = requests.get(f"{self.base}/_emulator/faults", timeout=10)
+        response.raise_for_status()
+        return dict(response.json())
+
     def clear_faults(self) -> None:
         requests.delete(f"{self.base}/_emulator/faults", timeout=10).raise_for_status()
 

@@ -2,7 +2,9 @@
 
 The Pulumi CLI is not available here, so these helpers play the engine's part against
 ``python -u -m pulumi.dynamic`` (the same process the CLI's ``pulumi-resource-pulumi-python`` plugin runs).
-See /work/shared/pulumi-dynamic.md, sections 1.2-1.5 and 6.2, for the call sequences mirrored here.
+The call sequences mirrored here are the engine's (``pkg/resource/deploy/step_generator.go`` and
+``pkg/resource/plugin/provider_plugin.go`` in pulumi/pulumi) as the SDK's host receives them
+(``pulumi/dynamic/__main__.py``).
 
 Two layers:
 
@@ -192,6 +194,13 @@ class _Address(TypedDict):
 def _addressed(state: ResourceState) -> _Address:
     """The fields by which every RPC about an existing resource names it."""
     return {"id": state.id, "urn": state.urn, "name": state.name, "type": state.type_token}
+
+
+def _request(message: Any, **fields: Any) -> Any:
+    """A request with the fields this SDK's protocol has: an older engine did not send the newer ones either
+    (``urn``, ``name``, ``type`` arrived after 3.139, the oldest SDK we support)."""
+    known = message.DESCRIPTOR.fields_by_name
+    return message(**{name: value for name, value in fields.items() if name in known})
 
 
 def _no_unknowns(method: str, props: Mapping[str, Any]) -> None:
@@ -391,7 +400,8 @@ class ProviderHost:
         # `variables` map ("<pkg>:config:<key>" -> plaintext) plus `args` with secrets kept.
         self.configure_response = self._call(
             "Configure",
-            provider_pb2.ConfigureRequest(
+            _request(
+                provider_pb2.ConfigureRequest,
                 variables={f"pulumi-python:config:{k}": v for k, v in self.config.items()},
                 args=args_struct,
                 acceptSecrets=True,
@@ -470,7 +480,8 @@ class ProviderHost:
     def check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         response = self._call(
             "Check",
-            provider_pb2.CheckRequest(
+            _request(
+                provider_pb2.CheckRequest,
                 urn=self.urn(type_token, name),
                 name=name,
                 type=type_token,
@@ -487,7 +498,8 @@ class ProviderHost:
     def diff(self, state: ResourceState, news: Mapping[str, Any]) -> DiffOutcome:
         response = self._call(
             "Diff",
-            provider_pb2.DiffRequest(
+            _request(
+                provider_pb2.DiffRequest,
                 **_addressed(state),
                 olds=encode_properties(state.outputs),
                 news=encode_properties(news),
@@ -505,7 +517,8 @@ class ProviderHost:
         urn = self.urn(type_token, name)
         response = self._call(
             "Create",
-            provider_pb2.CreateRequest(
+            _request(
+                provider_pb2.CreateRequest,
                 urn=urn,
                 name=name,
                 type=type_token,
@@ -528,7 +541,8 @@ class ProviderHost:
     def read(self, state: ResourceState) -> ResourceState | None:
         response = self._call(
             "Read",
-            provider_pb2.ReadRequest(
+            _request(
+                provider_pb2.ReadRequest,
                 **_addressed(state),
                 properties=encode_properties(state.outputs),
                 inputs=encode_properties(state.inputs),
@@ -544,7 +558,8 @@ class ProviderHost:
         _no_unknowns("Update", news)
         response = self._call(
             "Update",
-            provider_pb2.UpdateRequest(
+            _request(
+                provider_pb2.UpdateRequest,
                 **_addressed(state),
                 olds=encode_properties(state.outputs),
                 news=encode_properties(news),
@@ -558,7 +573,8 @@ class ProviderHost:
     def delete(self, state: ResourceState) -> None:
         self._call(
             "Delete",
-            provider_pb2.DeleteRequest(
+            _request(
+                provider_pb2.DeleteRequest,
                 **_addressed(state),
                 properties=encode_properties(state.outputs),
                 old_inputs=encode_properties(state.inputs),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pulumi.dynamic.dynamic import serialize_provider
 
-import pulumi_chartmogul  # noqa: F401  (installs the serialize_provider fix, as a program's import does)
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
 

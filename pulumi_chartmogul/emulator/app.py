@@ -30,7 +30,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Data sources and ping come from the gateway family, plans from the Rails family (chartmogul-api.md §1).
+# Data sources and ping come from the gateway family, plans from the Rails family (docs/emulator.md).
 JSON = "application/json"
 RAILS_JSON = "application/json; charset=utf-8"
 RATE_LIMIT_MESSAGE = "Your request rate has exceeded our rate limit."
@@ -75,9 +75,17 @@ def _int_param(request: Request, name: str) -> int | None:
 
 
 def build_routes(store: Store, controls: Controls) -> FastAPI:
+    """The FastAPI application: the API's routes under /v1, the admin surface, and the API's error bodies."""
     app = FastAPI(title="ChartMogul API emulator", version=EMULATOR_VERSION, docs_url=None, redoc_url=None,
                   openapi_url=None)
+    _add_error_handlers(app)
+    _add_data_source_routes(app, store)
+    _add_plan_routes(app, store)
+    _add_admin_routes(app, store, controls)
+    return app
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def on_problem(request: Request, problem: ApiProblem) -> Response:
         rails = request.url.path.startswith(("/v1/plans", "/v1/import/plans"))
@@ -88,8 +96,16 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         # Unknown routes and unsupported methods both fall through the real router as a plain 404.
         return _not_found_route()
 
-    # -- API ----------------------------------------------------------------------------------------
 
+def _with_extras(request: Request, source: dict[str, Any]) -> dict[str, Any]:
+    """The data source with the objects its ``with_*`` query flags ask for."""
+    for key, value in Store.data_source_extras().items():
+        if _flag(request, f"with_{key}"):
+            source[key] = value
+    return source
+
+
+def _add_data_source_routes(app: FastAPI, store: Store) -> None:
     @app.get("/v1/ping")
     def ping() -> Response:
         return JSONResponse({"data": "pong!"}, media_type=JSON)
@@ -99,35 +115,30 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         body = await _json_body(request)
         return JSONResponse(store.create_data_source(body), status_code=201, media_type=JSON)
 
-    def with_extras(request: Request, source: dict[str, Any]) -> dict[str, Any]:
-        extras = Store.data_source_extras()
-        for key, value in extras.items():
-            if _flag(request, f"with_{key}"):
-                source[key] = value
-        return source
-
     @app.get("/v1/data_sources")
     def list_data_sources(request: Request) -> Response:
         sources = store.list_data_sources(
             name=request.query_params.get("name") or None, system=request.query_params.get("system") or None
         )
-        return JSONResponse({"data_sources": [with_extras(request, s) for s in sources]}, media_type=JSON)
+        return JSONResponse({"data_sources": [_with_extras(request, s) for s in sources]}, media_type=JSON)
 
     @app.get("/v1/data_sources/{uuid}")
     def get_data_source(uuid: str, request: Request) -> Response:
-        return JSONResponse(with_extras(request, store.get_data_source(uuid)), media_type=JSON)
+        return JSONResponse(_with_extras(request, store.get_data_source(uuid)), media_type=JSON)
 
     @app.delete("/v1/data_sources/{uuid}")
     def delete_data_source(uuid: str) -> Response:
         store.delete_data_source(uuid)
         return Response(status_code=204)
 
+
+def _add_plan_routes(app: FastAPI, store: Store) -> None:
     async def create_plan(request: Request) -> Response:
         body = await _json_body(request)
         return JSONResponse(store.create_plan(body), status_code=201, media_type=RAILS_JSON)
 
     app.add_api_route("/v1/plans", create_plan, methods=["POST"])
-    # The legacy import path still appears in the docs' curl example (chartmogul-api.md §3.7).
+    # The legacy import path still appears in the docs' curl example (https://dev.chartmogul.com/reference/plans/add).
     app.add_api_route("/v1/import/plans", create_plan, methods=["POST"])
 
     @app.get("/v1/plans")
@@ -165,8 +176,8 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
         store.delete_plan(uuid)
         return Response(status_code=204)
 
-    # -- admin --------------------------------------------------------------------------------------
 
+def _add_admin_routes(app: FastAPI, store: Store, controls: Controls) -> None:
     @app.post("/_emulator/reset")
     def reset() -> dict[str, bool]:
         store.reset()
@@ -190,8 +201,6 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     def clear_faults() -> FaultSet:
         controls.set_faults(FaultSet())
         return controls.faults()
-
-    return app
 
 
 def _authorized(scope: Scope, api_key: str | None) -> bool:
@@ -296,7 +305,7 @@ async def _respond_fault(send: Send, fault: Fault) -> None:
         await _send_json(send, 429, {"code": 429, "message": RATE_LIMIT_MESSAGE, "param": None}, headers)
         return
     phrase = HTTPStatus(fault.status).phrase if fault.status in HTTPStatus._value2member_map_ else "Error"
-    # Gateway and server errors come back as plain text (chartmogul-api.md §4).
+    # Gateway and server errors come back as plain text (docs/emulator.md).
     await _send_raw(send, fault.status, f"{fault.status} {phrase}".encode(),
                     [*headers, (b"content-type", b"text/plain")])
 

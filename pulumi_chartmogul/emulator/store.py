@@ -1,8 +1,8 @@
 """State and rules of the emulated ChartMogul account: SQLite rows, validation, uniqueness, pagination.
 
 Nothing here knows about HTTP. Every rule the real API enforces raises an :class:`ApiProblem` carrying the
-status and the exact body the real API answers with (see ``shared/chartmogul-api.md`` §2-§4); ``app.py``
-only turns those into responses.
+status and the exact body the real API answers with (the evidence for each is in ``docs/emulator.md``);
+``app.py`` only turns those into responses.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 INTERVAL_UNITS = ("day", "month", "year")
 MAX_PER_PAGE = 200
 
-# Messages recorded from the real API (chartmogul-api.md §2.2, §3.2, §4).
+# Messages of the real API, as recorded by the official clients (docs/emulator.md).
 DATA_SOURCE_NAME_REQUIRED = "A name is required for each data source."
 DATA_SOURCE_NAME_TAKEN = "Has already been taken."
 PLAN_NAME_REQUIRED = "A unique name is required for each plan."
@@ -347,36 +347,13 @@ class Store:
         per_page: int = MAX_PER_PAGE,
         page: int | None = None,
     ) -> PlanPage:
-        where, params = ["1 = 1"], []
-        if data_source_uuid:
-            where.append("plans.data_source_uuid = ?")
-            params.append(data_source_uuid)
-        if external_id:
-            where.append("plans.external_id = ?")
-            params.append(external_id)
-        if system:
-            where.append("data_sources.system = ?")
-            params.append(system)
-        base = (
-            "FROM plans JOIN data_sources ON data_sources.uuid = plans.data_source_uuid WHERE "
-            + " AND ".join(where)
-        )
+        """One page of the plans matching the filters: by ``cursor`` (the current API) or by ``page`` number."""
+        base, params = _plan_filter(data_source_uuid, external_id, system)
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         with self._lock:
-            total = self._db.execute(f"SELECT COUNT(*) {base}", tuple(params)).fetchone()[0]
+            total = self._db.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
             if page is not None:
-                rows = self._db.execute(
-                    f"SELECT plans.*, data_sources.created_at AS ds_created {base}"
-                    " ORDER BY plans.seq LIMIT ? OFFSET ?",
-                    (*params, per_page, (max(page, 1) - 1) * per_page),
-                ).fetchall()
-                return PlanPage(
-                    [_plan_json(r, list_item=True) for r in rows],
-                    has_more=False,
-                    cursor=None,
-                    current_page=max(page, 1),
-                    total_pages=math.ceil(total / per_page),
-                )
+                return self._numbered_page(base, params, total, per_page, max(page, 1))
             after = _decode_cursor(cursor) if cursor else 0
             rows = self._db.execute(
                 f"SELECT plans.*, data_sources.created_at AS ds_created {base} AND plans.seq > ?"
@@ -394,3 +371,34 @@ class Store:
             current_page=1 if first_page else None,
             total_pages=math.ceil(total / per_page) if first_page else None,
         )
+
+    def _numbered_page(self, base: str, params: tuple[Any, ...], total: int, per_page: int, page: int) -> PlanPage:
+        """The deprecated ``page=`` paging: no cursor, ``current_page`` and ``total_pages`` (holds the lock)."""
+        rows = self._db.execute(
+            f"SELECT plans.*, data_sources.created_at AS ds_created {base} ORDER BY plans.seq LIMIT ? OFFSET ?",
+            (*params, per_page, (page - 1) * per_page),
+        ).fetchall()
+        return PlanPage(
+            [_plan_json(r, list_item=True) for r in rows],
+            has_more=False,
+            cursor=None,
+            current_page=page,
+            total_pages=math.ceil(total / per_page),
+        )
+
+
+def _plan_filter(data_source_uuid: str | None, external_id: str | None,
+                 system: str | None) -> tuple[str, tuple[Any, ...]]:
+    """The ``FROM … WHERE …`` of a plan listing and its parameters."""
+    where, params = ["1 = 1"], []
+    if data_source_uuid:
+        where.append("plans.data_source_uuid = ?")
+        params.append(data_source_uuid)
+    if external_id:
+        where.append("plans.external_id = ?")
+        params.append(external_id)
+    if system:
+        where.append("data_sources.system = ?")
+        params.append(system)
+    base = "FROM plans JOIN data_sources ON data_sources.uuid = plans.data_source_uuid WHERE " + " AND ".join(where)
+    return base, tuple(params)

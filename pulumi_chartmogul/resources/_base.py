@@ -1,5 +1,5 @@
 """Provider machinery shared by every resource: check via the spec, diff via the field policy, configuration,
-create-without-duplicates, and the fix for the SDK's ``serialize_provider`` recursion bug.
+read, create-without-duplicates and adopt.
 
 A resource module declares its spec (``specs.py``), its :class:`FieldPolicy` and the API calls; everything
 about how Pulumi's engine talks to a dynamic provider (floats, dropped ``None``, unknowns, echoing inputs into
@@ -8,8 +8,6 @@ outputs) is handled here once.
 
 from __future__ import annotations
 
-import functools
-import pickle
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -45,13 +43,12 @@ AMBIGUOUS_CREATE_ATTEMPTS = 4
 class FieldPolicy:
     """How each input field reacts to a change: patched in place, or the object is replaced.
 
-    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff; ``computed`` fields are
-    owned by the server.
+    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff. Fields in none of these are
+    owned by the server: their drift is never a change.
     """
 
     update: frozenset[str]
     replace: frozenset[str]
-    computed: frozenset[str]
     create_only: frozenset[str] = field(default_factory=lambda: frozenset({"adopt"}))
 
     @property
@@ -77,17 +74,12 @@ def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResu
 
 
 def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
-    location = error.get("loc") or ("",)
-    prop = str(location[0])
-    kind = error.get("type")
-    if kind == "missing":
-        reason = "is required"
-    elif kind == "extra_forbidden":
-        known = ", ".join(sorted(spec.model_fields))
-        reason = f"is not a property of this resource (known properties: {known})"
-    else:
-        reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    return CheckFailure(prop, f"{prop} {reason}" if kind in ("missing", "extra_forbidden") else f"{prop}: {reason}")
+    from ..specs import describe_error
+
+    prop = str((error.get("loc") or ("",))[0])
+    known = ", ".join(spec.model_fields)
+    return CheckFailure(prop, describe_error(error, prop, unknown="a property of this resource",
+                                             known_fields=lambda _loc: known))
 
 
 def diff_inputs(policy: FieldPolicy, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
@@ -289,41 +281,57 @@ class ChartMogulProvider(ResourceProvider):
         """The input fields of ``props`` (normalised), for outputs: the engine diffs against old outputs."""
         return {k: _normal(v) for k, v in props.items() if k in self.policy.inputs and v is not None}
 
+    # -- what each resource supplies -----------------------------------------------------------------
 
-# -- serialize_provider fix ---------------------------------------------------------------------------
+    def _get(self, id_: str) -> dict[str, Any]:
+        """The object with this uuid, as the API answers it (NotFoundError when it is gone)."""
+        raise NotImplementedError
 
-_SERIALIZE_LOCK = threading.Lock()
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The resource's outputs: the declared inputs echoed, then what the API says."""
+        raise NotImplementedError
 
+    # -- what every resource does the same way -------------------------------------------------------
 
-def install_serialize_provider_fix() -> None:
-    """Make ``pulumi.dynamic``'s ``serialize_provider`` safe for thousands of resources.
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh: one GET. Gone means dropped from the state; the inputs follow the object, so drift diffs."""
+        try:
+            found = self._get(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        outputs = self._outputs(found, props)
+        return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
 
-    The SDK (up to at least 3.272) replaces ``pickle._Pickler._batch_setitems``/``save_dict`` with wrappers of
-    the previous value on every call and never restores them, so each dynamic resource adds a stack frame per
-    pickled dict until a RecursionError near resource 300 (pulumi-dynamic.md §2.2). We restore them after each
-    call. Our providers carry no state, so their blob depends only on the class: it is computed once per class.
-    """
-    from pulumi.dynamic import dynamic
+    def create_or_adopt(
+        self,
+        post: Callable[[], dict[str, Any]],
+        find: Callable[[], dict[str, Any] | None],
+        *,
+        adopt: bool,
+        what: str,
+        taken: str,
+        param: str,
+        could_be_ours: Callable[[dict[str, Any]], bool],
+    ) -> tuple[dict[str, Any], bool]:
+        """Create without duplicates; when the natural key is taken, take the existing object over if ``adopt``.
 
-    original = dynamic.serialize_provider
-    if getattr(original, "_chartmogul_fixed", False):
-        return
-    blobs: dict[type, str] = {}
-
-    @functools.wraps(original)
-    def serialize_provider(provider: ResourceProvider) -> str:
-        stateless = isinstance(provider, ChartMogulProvider)
-        if stateless and type(provider) in blobs:
-            return blobs[type(provider)]
-        with _SERIALIZE_LOCK:
-            saved = (pickle._Pickler._batch_setitems, pickle._Pickler.save_dict)  # type: ignore[attr-defined]
-            try:
-                blob: str = original(provider)
-            finally:
-                pickle._Pickler._batch_setitems, pickle._Pickler.save_dict = saved  # type: ignore[attr-defined]
-        if stateless:
-            blobs[type(provider)] = blob
-        return blob
-
-    serialize_provider._chartmogul_fixed = True  # type: ignore[attr-defined]
-    dynamic.serialize_provider = serialize_provider
+        Returns the object and whether it was found rather than created. Without ``adopt`` a taken key is an
+        :class:`AlreadyExistsError` whose message (``taken`` says what exists) names the existing uuid and the
+        ``adopt=True`` way out; ``param`` is the field that makes the key.
+        """
+        try:
+            return create_without_duplicates(post, find, what=what, max_resends=self.client.settings.max_retries,
+                                             could_be_ours=could_be_ours)
+        except AlreadyExistsError:
+            existing = find()
+            if existing is None:
+                raise
+            if not adopt:
+                resource = self.spec_name.removesuffix("Spec")
+                raise AlreadyExistsError(
+                    f"{taken} (uuid {existing['uuid']}). Set adopt=True on this {resource} to manage the existing "
+                    f"one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose another {param}.",
+                    status=422,
+                    param=param,
+                ) from None
+            return existing, True

@@ -1,5 +1,5 @@
 """``DataSource``: a ChartMogul custom data source. Create, read, delete; any change is a replacement
-(the API has no update for data sources, chartmogul-api.md §2.6)."""
+(the API has no update for data sources: https://dev.chartmogul.com/reference/data-sources)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed, read_result
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
 
 POLICY = FieldPolicy(
     update=frozenset(),
     replace=frozenset({"name"}),
-    computed=frozenset({"uuid", "system", "status", "created_at"}),
 )
 
 
@@ -45,49 +43,32 @@ class DataSourceProvider(ChartMogulProvider):
     spec_name = "DataSourceSpec"
     policy = POLICY
 
-    def _outputs(self, source: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         return {
             **self.echo_inputs(inputs),
-            "uuid": source["uuid"],
-            "name": source["name"],
-            "system": source.get("system", ""),
-            "status": source.get("status", ""),
-            "created_at": source.get("created_at", ""),
+            "uuid": found["uuid"],
+            "name": found["name"],
+            "system": found.get("system", ""),
+            "status": found.get("status", ""),
+            "created_at": found.get("created_at", ""),
         }
+
+    def _get(self, id_: str) -> dict[str, Any]:
+        return self.client.get_data_source(id_)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         name = props["name"]
         started = datetime.now(UTC)
-        try:
-            source, _ = create_without_duplicates(
-                lambda: self.client.create_data_source(name),
-                lambda: find_data_source(self, name),
-                what=f"the data source named {name!r}",
-                max_resends=self.client.settings.max_retries,
-                could_be_ours=lambda found: not _created_before(found, started),
-            )
-        except AlreadyExistsError:
-            existing = find_data_source(self, name)
-            if existing is None:
-                raise
-            if not self.adopts(props):
-                raise ChartMogulError(
-                    f"a data source named {name!r} already exists (uuid {existing['uuid']}). Set adopt=True on "
-                    "this DataSource to manage the existing one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or "
-                    "choose another name.",
-                    status=422,
-                    param="name",
-                ) from None
-            source = existing
+        source, _ = self.create_or_adopt(
+            lambda: self.client.create_data_source(name),
+            lambda: find_data_source(self, name),
+            adopt=self.adopts(props),
+            what=f"the data source named {name!r}",
+            taken=f"a data source named {name!r} already exists",
+            param="name",
+            could_be_ours=lambda found: not _created_before(found, started),
+        )
         return CreateResult(source["uuid"], self._outputs(source, props))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            source = self.client.get_data_source(id_)
-        except NotFoundError:
-            return ReadResult(None, {})
-        outputs = self._outputs(source, props)
-        return read_result(source["uuid"], outputs, self.echo_inputs(outputs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         # Only `adopt` can change without a replacement, and it matters only at create: nothing to send.
@@ -95,7 +76,7 @@ class DataSourceProvider(ChartMogulProvider):
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         # Already gone is what delete wants; a lost answer is settled by a GET.
-        delete_confirmed(lambda: self.client.delete_data_source(id_), lambda: self.client.get_data_source(id_))
+        delete_confirmed(lambda: self.client.delete_data_source(id_), lambda: self._get(id_))
 
 
 @dataclass

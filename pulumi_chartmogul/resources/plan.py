@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ..errors import AlreadyExistsError, ChartMogulError, NotFoundError
-from ._base import ChartMogulProvider, FieldPolicy, create_without_duplicates, delete_confirmed, read_result
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
     replace=frozenset({"data_source_uuid", "external_id"}),
-    computed=frozenset({"uuid"}),
 )
 API_FIELDS = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
 
@@ -33,37 +31,29 @@ class PlanProvider(ChartMogulProvider):
     spec_name = "PlanSpec"
     policy = POLICY
 
-    def _outputs(self, plan: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        return {**self.echo_inputs(inputs), **{f: plan[f] for f in API_FIELDS}, "uuid": plan["uuid"]}
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        return {**self.echo_inputs(inputs), **{f: found[f] for f in API_FIELDS}, "uuid": found["uuid"]}
 
-    def _declared(self, props: dict[str, Any]) -> dict[str, Any]:
+    def _api_body(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The plan's API fields from resource properties (a count from the wire is a float: sent as an int)."""
         return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
 
+    def _get(self, id_: str) -> dict[str, Any]:
+        return self.client.get_plan(id_)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
-        declared = self._declared(props)
+        declared = self._api_body(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
-        try:
-            plan, found = create_without_duplicates(
-                lambda: self.client.create_plan(declared),
-                lambda: find_plan(self, source, external_id),
-                what=f"the plan with external_id {external_id!r} in data source {source}",
-                max_resends=self.client.settings.max_retries,
-                # A plan our POST made has exactly the fields it sent; one that differs was there before.
-                could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
-            )
-        except AlreadyExistsError:
-            existing = find_plan(self, source, external_id)
-            if existing is None:
-                raise
-            if not self.adopts(props):
-                raise ChartMogulError(
-                    f"a plan with external_id {external_id!r} already exists in data source {source} "
-                    f"(uuid {existing['uuid']}). Set adopt=True on this Plan to manage the existing one (or "
-                    "CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose another external_id.",
-                    status=422,
-                    param="external_id",
-                ) from None
-            plan, found = existing, True
+        plan, found = self.create_or_adopt(
+            lambda: self.client.create_plan(declared),
+            lambda: find_plan(self, source, external_id),
+            adopt=self.adopts(props),
+            what=f"the plan with external_id {external_id!r} in data source {source}",
+            taken=f"a plan with external_id {external_id!r} already exists in data source {source}",
+            param="external_id",
+            # A plan our POST made has exactly the fields it sent; one that differs was there before.
+            could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
+        )
         if found:
             plan = self._converge(plan, declared)
         return CreateResult(plan["uuid"], self._outputs(plan, props))
@@ -73,22 +63,14 @@ class PlanProvider(ChartMogulProvider):
         patch = {f: declared[f] for f in POLICY.update if plan.get(f) != declared[f]}
         return self.client.update_plan(plan["uuid"], patch) if patch else plan
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            plan = self.client.get_plan(id_)
-        except NotFoundError:
-            return ReadResult(None, {})
-        outputs = self._outputs(plan, props)
-        return read_result(plan["uuid"], outputs, self.echo_inputs(outputs))
-
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        declared = self._declared(news)
+        declared = self._api_body(news)
         plan = self.client.update_plan(id_, {f: declared[f] for f in sorted(POLICY.update)})
         return UpdateResult(self._outputs(plan, news))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         # Already gone (e.g. with its data source) is done; a lost answer is settled by a GET.
-        delete_confirmed(lambda: self.client.delete_plan(id_), lambda: self.client.get_plan(id_))
+        delete_confirmed(lambda: self.client.delete_plan(id_), lambda: self._get(id_))
 
 
 @dataclass
@@ -140,13 +122,13 @@ class Plan(Resource, module="chartmogul", name="Plan"):
             interval_unit = args.interval_unit if interval_unit is None else interval_unit
             external_id = args.external_id if external_id is None else external_id
             adopt = adopt or args.adopt
-        declared = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
+        required = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
                     "interval_unit": interval_unit}
-        missing = [field for field, value in declared.items() if value is None]
+        missing = [field for field, value in required.items() if value is None]
         if missing:
             raise TypeError(f"Plan {resource_name!r} is missing required argument(s): {', '.join(missing)}")
         props = {
-            **declared,
+            **required,
             "external_id": resource_name if external_id is None else external_id,
             "adopt": bool(adopt),
             "uuid": None,

@@ -1,4 +1,4 @@
-"""What the real API answers with (chartmogul-api.md §1-§5), as literals and assertions shared by the tests."""
+"""What the real API answers with (docs/emulator.md), as literals and assertions shared by the tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ping, authentication, unknown routes, malformed bodies, the emulator header (chartmogul-api.md §1, §4)."""
+"""Ping, authentication, unknown routes, malformed bodies, the emulator header (docs/emulator.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/data_sources``: create, list, retrieve, delete, and the absent update (chartmogul-api.md §2)."""
+"""``/v1/data_sources``: create, list, retrieve, delete, and the absent update (docs/emulator.md, "Data sources")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The official PyPI client ``chartmogul`` (4.11) against the emulator: a client nobody here wrote.
 
-Expectations are what the real API gives that client (chartmogul-api.md §6.1), quirks included: ``modify`` and
+Expectations are what the real API gives that client (docs/emulator.md), quirks included: ``modify`` and
 ``destroy`` return ``None`` because the client drops every 202/204 body; errors are ``chartmogul.APIError``
 carrying the raw body bytes, with the ``requests.HTTPError`` as its cause.
 """

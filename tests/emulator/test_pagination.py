@@ -1,4 +1,4 @@
-"""``GET /v1/plans``: cursor pagination, deprecated ``page=``, ``per_page`` cap, filters (chartmogul-api.md §3.3)."""
+"""``GET /v1/plans``: cursor pagination, deprecated ``page=``, ``per_page`` cap, filters (docs/emulator.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/plans`` and the legacy ``/v1/import/plans``: create, retrieve, update, delete (chartmogul-api.md §3)."""
+"""``/v1/plans`` and the legacy ``/v1/import/plans``: create, retrieve, update, delete (docs/emulator.md, "Plans")."""
 
 from __future__ import annotations
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +62,23 @@ def test_state_survives_a_restart_with_the_same_db(tmp_path: Path) -> None:
         assert second.api("GET", f"/plans/{plan['uuid']}").status_code == 404
         code, _ = _terminate(second)
     assert code == 0
+
+
+def test_sigterm_checkpoints_the_wal_into_the_db_file(tmp_path: Path) -> None:
+    # Until the store is closed, committed writes may live only in state.sqlite-wal. After SIGTERM the WAL is
+    # folded into the file and removed, so the file alone (copied, backed up) holds everything.
+    db = tmp_path / "state.sqlite"
+    with running_emulator("--db", str(db)) as emulator:
+        source, plan, _ = _populate(emulator)
+        assert Path(f"{db}-wal").exists()
+        code, _ = _terminate(emulator)
+    assert code == 0
+    assert not Path(f"{db}-wal").exists()
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(db, copy)  # without its -wal and -shm
+    with closing(sqlite3.connect(copy)) as connection:
+        assert connection.execute("SELECT uuid FROM data_sources").fetchall() == [(source["uuid"],)]
+        assert connection.execute("SELECT uuid, interval_count FROM plans").fetchall() == [(plan["uuid"], 12)]
 
 
 def test_sigterm_exits_zero_promptly_even_with_an_in_memory_store() -> None:

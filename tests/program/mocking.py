@@ -3,7 +3,7 @@
 ``Recorder`` plays the engine's part for registrations: it answers every ``RegisterResource`` with an id and
 outputs (a ``ds_``/``pl_`` uuid, like ChartMogul's) and remembers what was registered, including the options the
 mock SDK does not pass to ``Mocks.new_resource`` (``protect``). ``ProviderInProcess`` instead runs the *real*
-provider code from each registration, the way the dynamic-provider host would (pulumi-dynamic.md §6.1).
+provider code from each registration, the way the dynamic-provider host would (``pulumi/dynamic/__main__.py``).
 """
 
 from __future__ import annotations

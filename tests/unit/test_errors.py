@@ -1,4 +1,4 @@
-"""Every error body shape of chartmogul-api.md §4 maps to one exception type, with message and field."""
+"""Every error body shape the API answers with (docs/emulator.md) maps to one exception type, with message and field."""
 
 import pytest
 

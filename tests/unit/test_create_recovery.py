@@ -1,0 +1,96 @@
+"""The limits of create-without-duplicates, against a stand-in client (no server): how often a create whose
+answer was lost is sent again, and which found data source counts as "there before" (clock skew)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from pulumi_chartmogul.errors import AlreadyExistsError, OutcomeUnknownError, ServerError
+from pulumi_chartmogul.resources import _base
+from pulumi_chartmogul.resources.data_source import DataSourceProvider
+from pulumi_chartmogul.resources.plan import PlanProvider
+from pulumi_chartmogul.settings import Settings
+
+SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
+
+
+@dataclass
+class LosingClient:
+    """Every POST fails with a 500 (the server may have acted); lookups find ``existing`` (or nothing)."""
+
+    settings: Settings
+    existing: list[dict[str, Any]] = field(default_factory=list)
+    posts: int = 0
+
+    def create_data_source(self, name: str) -> dict[str, Any]:
+        self.posts += 1
+        raise ServerError("500 Internal Server Error", status=500)
+
+    def create_plan(self, fields: dict[str, Any]) -> dict[str, Any]:
+        self.posts += 1
+        raise ServerError("500 Internal Server Error", status=500)
+
+    def list_data_sources(self, **_filters: str) -> list[dict[str, Any]]:
+        return list(self.existing)
+
+    def list_plans(self, **_filters: str) -> list[dict[str, Any]]:
+        return list(self.existing)
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    waits: list[float] = []
+    monkeypatch.setattr(_base, "time", SimpleNamespace(sleep=waits.append))
+    return waits
+
+
+def with_client(provider: Any, client: LosingClient) -> Any:
+    provider._client = client
+    return provider
+
+
+def settings(max_retries: int) -> Settings:
+    return Settings(api_key="k", endpoint="http://127.0.0.1:9/v1", max_retries=max_retries)
+
+
+PLAN = {"data_source_uuid": SOURCE_UUID, "name": "Gold", "interval_count": 1, "interval_unit": "month",
+        "external_id": "gold", "adopt": False}
+
+
+@pytest.mark.parametrize(("max_retries", "posts"), [(0, 1), (1, 2), (3, 4), (6, 4), (100, 4)])
+def test_a_create_whose_answer_is_lost_is_sent_at_most_four_times(max_retries: int, posts: int,
+                                                                   no_waiting: list[float]) -> None:
+    client = LosingClient(settings(max_retries))
+    with pytest.raises(OutcomeUnknownError, match=f"after {posts} attempts"):
+        with_client(PlanProvider(), client).create(PLAN)
+    assert client.posts == posts
+    assert len(no_waiting) == posts - 1
+    assert sum(no_waiting) <= 1.75  # 0.25 + 0.5 + 1.0: the worst case of the waits between re-sends
+
+
+def source_created(ago: timedelta) -> dict[str, Any]:
+    created = (datetime.now(UTC) - ago).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return {"uuid": "ds_found", "name": "Billing", "system": "Custom", "status": "idle", "created_at": created}
+
+
+@pytest.mark.parametrize("ago", [timedelta(0), timedelta(minutes=4, seconds=30)])
+def test_a_source_created_up_to_5_minutes_before_the_create_may_be_ours(ago: timedelta) -> None:
+    # ChartMogul's clock may be behind ours: a source that looks a little older is still the one our POST made.
+    client = LosingClient(settings(2), existing=[source_created(ago)])
+    created = with_client(DataSourceProvider(), client).create({"name": "Billing", "adopt": False})
+    assert created.id == "ds_found"
+    assert client.posts == 1
+
+
+@pytest.mark.parametrize("ago", [timedelta(minutes=5, seconds=30), timedelta(days=300)])
+def test_a_source_created_more_than_5_minutes_before_the_create_was_there_before(ago: timedelta) -> None:
+    client = LosingClient(settings(2), existing=[source_created(ago)])
+    with pytest.raises(AlreadyExistsError, match=r"already exists \(uuid ds_found\).*adopt=True") as caught:
+        with_client(DataSourceProvider(), client).create({"name": "Billing", "adopt": False})
+    assert (caught.value.status, caught.value.param) == (422, "name")
+    assert client.posts == 1
