@@ -1,0 +1,81 @@
+"""Every example, ``pulumi up`` and ``pulumi destroy`` through the real CLI, checked against the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import KEY, REPO, Project, api_plans, api_sources, listed, make_project, new_stack
+from tests.emulator_process import Emulator, running_emulator
+
+EXAMPLES = REPO / "examples"
+
+
+def test_quickstart(tmp_path: Path, emulator: Emulator) -> None:
+    project = new_stack(make_project(tmp_path, EXAMPLES / "quickstart", stack="dev"), emulator)
+    project.pulumi("up", "--yes")
+    sources, plans = api_sources(emulator), api_plans(emulator)
+    assert list(sources) == ["Quickstart billing"]
+    assert sorted(external_id for _, external_id in plans) == ["enterprise_yearly", "starter_monthly",
+                                                               "team_quarterly"]
+    outputs = project.outputs()
+    assert outputs["data_source_uuid"] == sources["Quickstart billing"]["uuid"]
+    assert outputs["plans"] == {external_id: p["uuid"] for (_, external_id), p in plans.items()}
+    project.pulumi("preview", "--expect-no-changes")
+    project.pulumi("destroy", "--yes")
+    assert api_sources(emulator) == {} and api_plans(emulator) == {}
+
+
+def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> None:
+    # Two accounts, as in real life: data source names are unique per account.
+    with running_emulator() as prod_account:
+        # One program folder with both stack files, as committed; each stack's endpoint is set to its emulator.
+        dev = make_project(tmp_path, EXAMPLES / "multi-environment", stack="dev",
+                           files=("shared_catalog.py", "Pulumi.dev.yaml", "Pulumi.prod.yaml"))
+        prod = Project(dev.folder, dev.backend, "prod")
+        for project, account in ((dev, emulator), (prod, prod_account)):
+            new_stack(project, account)
+            project.pulumi("up", "--yes")
+        dev_plans, prod_plans = api_plans(emulator), api_plans(prod_account)
+        assert set(dev_plans) == set(prod_plans) and len(dev_plans) >= 5  # one catalog, both accounts
+        assert {p["uuid"] for p in dev_plans.values()}.isdisjoint(p["uuid"] for p in prod_plans.values())
+        assert dev.outputs()["protected"] is False and prod.outputs()["protected"] is True
+
+        # prod is protected: destroy is refused and deletes nothing.
+        refused = prod.pulumi("destroy", "--yes", check=False)
+        assert refused.returncode != 0 and "protect" in refused.stdout + refused.stderr
+        assert len(listed(prod_account, "/plans", "plans")) == len(prod_plans)
+
+        dev.pulumi("destroy", "--yes")
+        assert api_sources(emulator) == {} and api_plans(emulator) == {}
+        prod.set_config("chartmogul-multi-environment:protect", "false")
+        prod.pulumi("up", "--yes")  # lifts the protection
+        prod.pulumi("destroy", "--yes")
+        assert api_sources(prod_account) == {} and api_plans(prod_account) == {}
+
+
+def test_adopt_existing(tmp_path: Path, emulator: Emulator) -> None:
+    by_hand = emulator.api("POST", "/data_sources", key=KEY, json={"name": "Legacy billing"}).json()
+    made = {external_id: emulator.api("POST", "/plans", key=KEY, json={
+        "data_source_uuid": by_hand["uuid"], "name": f"old {external_id}", "interval_count": 1,
+        "interval_unit": "month", "external_id": external_id}).json()
+        for external_id in ("legacy_basic", "legacy_plus", "legacy_annual")}
+    project = new_stack(make_project(tmp_path, EXAMPLES / "adopt-existing", stack="dev"), emulator)
+    project.pulumi("up", "--yes")
+    plans = api_plans(emulator)
+    assert next(iter(api_sources(emulator).values()))["uuid"] == by_hand["uuid"]  # adopted, nothing new
+    assert {external_id: p["uuid"] for (_, external_id), p in plans.items()} == {
+        external_id: p["uuid"] for external_id, p in made.items()}
+    assert plans[("Legacy billing", "legacy_annual")]["interval_unit"] == "year"  # patched to the declaration
+    project.pulumi("preview", "--expect-no-changes")
+    project.pulumi("destroy", "--yes")
+    # retain_on_delete: the state forgets them, ChartMogul keeps them.
+    assert set(api_plans(emulator)) == set(plans)
+    assert project.resources("Plan") == {}
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()))
+def test_every_example_has_a_test_here(example: str) -> None:
+    tested = {"quickstart", "multi-environment", "adopt-existing"}
+    assert example in tested, f"examples/{example} has no up + destroy test in {Path(__file__).name}"
