@@ -23,6 +23,7 @@ that answers ``acceptSecrets=False``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import subprocess
@@ -391,11 +392,18 @@ class ProviderHost:
         self._raw_channel = raw
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
 
+        # The engine's start-up, as seen in PULUMI_DEBUG_GRPC logs of CLI 3.274.1: Handshake and CheckConfig (the
+        # dynamic host answers both UNIMPLEMENTED and the engine carries on), GetPluginInfo, then Configure.
+        self._optional("Handshake", _request(provider_pb2.ProviderHandshakeRequest, engine_address="127.0.0.1:0",
+                                             configure_with_urn=True, sends_old_outputs_to_check=True))
         self.plugin_info = self._call("GetPluginInfo", empty_pb2.Empty())
+        provider_type = "pulumi:providers:pulumi-python"
+        self._optional("CheckConfig", _request(provider_pb2.CheckRequest, urn=self.urn(provider_type, "default"),
+                                               name="default", type=provider_type, olds=struct_pb2.Struct(),
+                                               news=encode_properties(self.config)))
         args = {k: (_secret(v) if k in self.secret_keys else v) for k, v in self.config.items()}
         args_struct = struct_pb2.Struct()
         args_struct.update(args)
-        provider_type = "pulumi:providers:pulumi-python"
         # What provider_plugin.go Configure sends for the default pulumi-python provider: the legacy
         # `variables` map ("<pkg>:config:<key>" -> plaintext) plus `args` with secrets kept.
         self.configure_response = self._call(
@@ -415,12 +423,24 @@ class ProviderHost:
             ),
         )
 
+    def _optional(self, method: str, request: Any) -> None:
+        """A call the dynamic host does not implement; the engine goes on when it answers UNIMPLEMENTED."""
+        try:
+            self._call(method, request)
+        except ProviderHostError as error:
+            if error.code != grpc.StatusCode.UNIMPLEMENTED:
+                raise
+
     def stop(self) -> None:
         with self._stop_lock:
             if self._stopped:
                 return
             self._stopped = True
         if self._channel is not None:
+            if self.process.poll() is None:
+                # The engine ends every operation with Cancel (a no-op in the dynamic host).
+                with contextlib.suppress(ProviderHostError, grpc.RpcError):
+                    self._call("Cancel", empty_pb2.Empty())
             self._channel.close()
         if self.process.poll() is None:
             self.process.terminate()
@@ -477,7 +497,8 @@ class ProviderHost:
     def urn(self, type_token: str, name: str) -> str:
         return f"urn:pulumi:{self.stack}::{self.project}::{type_token}::{name}"
 
-    def check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+    def check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any],
+              old_outputs: Mapping[str, Any] | None = None) -> CheckOutcome:
         response = self._call(
             "Check",
             _request(
@@ -487,6 +508,9 @@ class ProviderHost:
                 type=type_token,
                 olds=encode_properties(olds),
                 news=encode_properties(news),
+                # Since the handshake said sendsOldOutputsToCheck, the engine adds the old outputs (none for a
+                # create, and none for the second, olds-less Check of a replacement).
+                old_outputs=encode_properties(old_outputs or {}),
                 randomSeed=os.urandom(32),
             ),
         )
@@ -523,8 +547,6 @@ class ProviderHost:
                 name=name,
                 type=type_token,
                 properties=encode_properties(properties),
-                timeout=self.timeout,
-                preview=False,
             ),
         )
         if not response.id:
@@ -546,7 +568,6 @@ class ProviderHost:
                 **_addressed(state),
                 properties=encode_properties(state.outputs),
                 inputs=encode_properties(state.inputs),
-                timeout=self.timeout,
             ),
         )
         if not response.id:
@@ -564,8 +585,6 @@ class ProviderHost:
                 olds=encode_properties(state.outputs),
                 news=encode_properties(news),
                 old_inputs=encode_properties(state.inputs),
-                timeout=self.timeout,
-                preview=False,
             ),
         )
         return dataclasses.replace(state, inputs=dict(news), outputs=decode_properties(response.properties))
@@ -578,7 +597,6 @@ class ProviderHost:
                 **_addressed(state),
                 properties=encode_properties(state.outputs),
                 old_inputs=encode_properties(state.inputs),
-                timeout=self.timeout,
             ),
         )
 
@@ -620,8 +638,9 @@ class Engine:
             raise ValueError("pass the serialized provider as provider=..., not inside inputs")
         return {**inputs, PROVIDER_KEY: provider}
 
-    def _check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
-        outcome = self.host.check(type_token, name, olds, news)
+    def _check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any],
+               old_outputs: Mapping[str, Any] | None = None) -> CheckOutcome:
+        outcome = self.host.check(type_token, name, olds, news, old_outputs)
         if outcome.failures:
             raise CheckFailed(outcome.failures, outcome)
         return outcome
@@ -648,7 +667,7 @@ class Engine:
             return "create", self.host.create(type_token, name, checked.inputs)
 
         self._same_resource(prior, type_token, name)
-        checked = self._check(type_token, name, prior.inputs, news)
+        checked = self._check(type_token, name, prior.inputs, news, prior.outputs)
         diff = self.host.diff(prior, checked.inputs)
         step = decide_step(prior.inputs, checked.inputs, diff)
         if step == "same":
@@ -686,7 +705,7 @@ class Engine:
         if prior is None:
             return "create", None, self._check(type_token, name, {}, news)
         self._same_resource(prior, type_token, name)
-        checked = self._check(type_token, name, prior.inputs, news)
+        checked = self._check(type_token, name, prior.inputs, news, prior.outputs)
         diff = self.host.diff(prior, checked.inputs)
         step = decide_step(prior.inputs, checked.inputs, diff)
         if step == "replace":

@@ -9,6 +9,7 @@ shown; ``up`` puts it back) → destroy leaves the emulator empty.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from typing import Any
 
 from tests.e2e.conftest import Project, api_plans, api_sources
@@ -145,3 +146,25 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     assert api_sources(emulator) == {}
     assert api_plans(emulator) == {}
     assert project.resources("Plan") == {} and project.resources("DataSource") == {}
+
+
+def requests_during(emulator: Emulator, project: Project, *args: str) -> dict[str, int]:
+    """Route → requests the emulator received while ``pulumi ARGS`` ran (its stats only ever grow)."""
+    before = Counter(emulator.stats()["by_route"])
+    project.pulumi(*args)
+    return dict(Counter(emulator.stats()["by_route"]) - before)
+
+
+def test_requests_per_operation_through_the_engine(bootstrap: Project, emulator: Emulator) -> None:
+    """The real engine calls Check and Diff twice per ``up`` (a preview pass, then the update, each in its own
+    provider host); they send nothing, so a create costs one POST and a no-change run costs nothing. A refresh
+    calls Read in both of its passes, unless ``--skip-preview``."""
+    project = bootstrap
+    project.set_catalog(CATALOG)
+    assert requests_during(emulator, project, "up", "--yes") == {"POST /v1/data_sources": 2, "POST /v1/plans": 4}
+    for no_change in (("up", "--yes"), ("preview",), ("preview", "--diff")):
+        assert requests_during(emulator, project, *no_change) == {}, no_change
+    assert requests_during(emulator, project, "refresh", "--yes") == {
+        "GET /v1/data_sources/{uuid}": 4, "GET /v1/plans/{uuid}": 8}
+    assert requests_during(emulator, project, "refresh", "--yes", "--skip-preview") == {
+        "GET /v1/data_sources/{uuid}": 2, "GET /v1/plans/{uuid}": 4}

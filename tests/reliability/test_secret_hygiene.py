@@ -168,7 +168,7 @@ def test_a_key_from_the_environment_never_crosses_grpc_or_shows_anywhere(keyed_e
     assert hits == {}
 
 
-def test_a_key_from_stack_config_appears_only_in_the_configure_exchange(keyed_emulator: Emulator) -> None:
+def test_a_key_from_stack_config_appears_only_in_the_config_exchange(keyed_emulator: Emulator) -> None:
     keyed_emulator.reset()
     config = _config(keyed_emulator, **{"chartmogul:apiKey": KEY})
     with ProviderHost(config) as host:
@@ -177,7 +177,7 @@ def test_a_key_from_stack_config_appears_only_in_the_configure_exchange(keyed_em
         calls = host.calls()
     with ProviderHost(config) as configure_only:
         baseline = configure_only.traffic()
-        assert configure_only.calls() == ["GetPluginInfo", "Configure"]
+        assert configure_only.calls() == ["Handshake", "GetPluginInfo", "CheckConfig", "Configure"]
 
     in_traffic = searched.pop("gRPC traffic")
     expected = baseline.count(KEY.encode())
@@ -187,7 +187,7 @@ def test_a_key_from_stack_config_appears_only_in_the_configure_exchange(keyed_em
         f"{len(in_traffic)} bytes of gRPC traffic ({len(calls)} calls), exactly as in a Configure-only exchange "
         f"({expected}); {sum(hits.values())} hits in host output, errors, states and emulator log; base64 hits "
         f"in traffic {sum(count_hits({'t': in_traffic}).get(('t', n), 0) for n in needles(KEY) if n != 'key')}"))
-    assert expected >= 1  # Configure carries it (the legacy variables map and the secret args)
+    assert expected >= 1  # CheckConfig and Configure carry it (the engine's config hand-over, as in the real CLI)
     assert in_traffic.count(KEY.encode()) == expected
     assert {name for (_, name) in count_hits({"gRPC traffic": in_traffic})} == {"key"}  # no Basic header, ever
     assert hits == {}
