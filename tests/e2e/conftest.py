@@ -30,6 +30,17 @@ PASSPHRASE = "e2e-passphrase"
 KEY = "sk-e2e-key-5d1c8b2e"
 BOOTSTRAP_PROJECT = "chartmogul-bootstrap"
 CLI_TIMEOUT = 600.0
+# The bootstrap catalog the e2e flows start from: two data sources, four plans.
+CATALOG: list[dict[str, Any]] = [
+    {"name": "E2E billing", "plans": [
+        {"name": "Basic", "interval_count": 1, "interval_unit": "month", "external_id": "basic_monthly"},
+        {"name": "Basic (annual)", "interval_count": 1, "interval_unit": "year", "external_id": "basic_yearly"},
+        {"name": "Trial", "interval_count": 14, "interval_unit": "day", "external_id": "trial_14"},
+    ]},
+    {"name": "E2E resellers", "plans": [
+        {"name": "Reseller", "interval_count": 3, "interval_unit": "month", "external_id": "reseller_quarterly"},
+    ]},
+]
 
 CLI_DIR = pulumi_cli.find(REPO)
 if CLI_DIR is None:

@@ -19,7 +19,7 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_chartmogul import pulumi_cli
-from tests.e2e.conftest import CLI_DIR
+from tests.e2e.conftest import CATALOG, CLI_DIR
 from tests.emulator_process import Emulator
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
@@ -30,16 +30,6 @@ KEY = "e2e-key"
 CHANGING = {"create", "update", "delete", "replace", "create-replacement", "delete-replaced", "import"}
 OUR_TYPES = ("pulumi-python:dynamic/chartmogul:",)
 
-CATALOG: list[dict[str, Any]] = [
-    {"name": "E2E billing", "plans": [
-        {"name": "Basic", "interval_count": 1, "interval_unit": "month", "external_id": "basic_monthly"},
-        {"name": "Basic (annual)", "interval_count": 1, "interval_unit": "year", "external_id": "basic_yearly"},
-        {"name": "Trial", "interval_count": 14, "interval_unit": "day", "external_id": "trial_14"},
-    ]},
-    {"name": "E2E resellers", "plans": [
-        {"name": "Reseller", "interval_count": 3, "interval_unit": "month", "external_id": "reseller_quarterly"},
-    ]},
-]
 
 
 def write_catalog(project: Path, catalog: list[dict[str, Any]]) -> None:

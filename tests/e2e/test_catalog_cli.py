@@ -15,18 +15,8 @@ from typing import Any
 from tests.e2e.conftest import Project, api_plans, api_sources
 from tests.emulator_process import Emulator
 
-from .conftest import KEY
+from .conftest import CATALOG, KEY
 
-CATALOG: list[dict[str, Any]] = [
-    {"name": "E2E billing", "plans": [
-        {"name": "Basic", "interval_count": 1, "interval_unit": "month", "external_id": "basic_monthly"},
-        {"name": "Basic (annual)", "interval_count": 1, "interval_unit": "year", "external_id": "basic_yearly"},
-        {"name": "Trial", "interval_count": 14, "interval_unit": "day", "external_id": "trial_14"},
-    ]},
-    {"name": "E2E resellers", "plans": [
-        {"name": "Reseller", "interval_count": 3, "interval_unit": "month", "external_id": "reseller_quarterly"},
-    ]},
-]
 PREFIX = "urn:pulumi:e2e::chartmogul-bootstrap::pulumi-python:dynamic/chartmogul:"
 
 
