@@ -7,7 +7,8 @@ Retry policy (:class:`RetryPolicy`, the only place it lives): GET, PATCH and DEL
 connection and read errors; POST only when the server surely did nothing: 429, 503, or a connection that
 never opened. Backoff is exponential with jitter, ``Retry-After`` is honoured, and both the number of attempts
 (``maxRetries``) and the total time spent retrying are capped. A POST that fails ambiguously is not retried
-here: the resource first looks its object up by natural key (see ``resources/_base.py``).
+here: the resource first looks its object up by natural key (see ``resources/_base.py``). The numbers, and the
+worst-case time of one call and of one create that follow from them, are in ``settings.py``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # The server answers these before doing anything, so even a POST may be sent again.
 POST_RETRY_STATUSES = frozenset({429, 503})
-CONNECT_TIMEOUT_CAP_SECONDS = 10.0
 MAX_PER_PAGE = 200
 
 
@@ -114,7 +114,7 @@ class ChartMogulClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._local = threading.local()
-        self._timeout = (min(CONNECT_TIMEOUT_CAP_SECONDS, settings.timeout_seconds), settings.timeout_seconds)
+        self._timeout = (settings.connect_timeout_seconds, settings.timeout_seconds)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)

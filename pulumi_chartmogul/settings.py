@@ -19,6 +19,11 @@ DEFAULT_ENDPOINT = "https://api.chartmogul.com/v1"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_RETRIES = 6
 REDACTED = "[redacted]"
+# The whole retry story's numbers (the mechanisms: client.RetryPolicy per request, resources/_base.py's
+# create_without_duplicates for a create whose answer was lost).
+CONNECT_TIMEOUT_CAP_SECONDS = 10.0
+MAX_CREATE_RESENDS = 3  # a lost create is re-sent, after a lookup, at most min(maxRetries, this) times
+RESEND_DELAYS_SECONDS = (0.25, 0.5, 1.0)  # before the 1st, 2nd and 3rd re-send
 
 CONFIG_API_KEY = "chartmogul:apiKey"
 CONFIG_ENDPOINT = "chartmogul:endpoint"
@@ -55,6 +60,28 @@ class Settings:
     def retry_budget_seconds(self) -> float:
         """Total time one call may spend retrying: enough for the backoff schedule, never unbounded."""
         return max(30.0, 4 * self.timeout_seconds)
+
+    @property
+    def connect_timeout_seconds(self) -> float:
+        return min(CONNECT_TIMEOUT_CAP_SECONDS, self.timeout_seconds)
+
+    @property
+    def call_time_bound_seconds(self) -> float:
+        """The longest one client call can take: its first attempt, the retry budget (which starts at the first
+        failure and caps every wait, ``Retry-After`` included), and one attempt started as the budget ran out."""
+        attempt = self.connect_timeout_seconds + self.timeout_seconds
+        return 2 * attempt + self.retry_budget_seconds
+
+    @property
+    def create_resends(self) -> int:
+        return min(self.max_retries, MAX_CREATE_RESENDS)
+
+    @property
+    def create_time_bound_seconds(self) -> float:
+        """The longest one create can take: every POST and the lookup after it at their worst, plus the waits
+        between re-sends. With the defaults (30 s timeout, 6 retries): 4 * 2 * 200 s + 1.75 s, about 27 minutes."""
+        posts = 1 + self.create_resends
+        return posts * 2 * self.call_time_bound_seconds + sum(RESEND_DELAYS_SECONDS[:self.create_resends])
 
 
 def redact(text: str, secret: str | None) -> str:

@@ -26,7 +26,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ..settings import Settings, load_settings
+from ..settings import MAX_CREATE_RESENDS, RESEND_DELAYS_SECONDS, Settings, load_settings
 
 if TYPE_CHECKING:
     # Imported where first needed, not when the host unpickles a provider: pydantic (specs) by the first check,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from ..specs import ResourceSpec
 
 PROVIDER_KEY = "__provider"
-AMBIGUOUS_CREATE_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def create_without_duplicates(
     find: Callable[[], dict[str, Any] | None],
     *,
     what: str,
-    max_resends: int = AMBIGUOUS_CREATE_ATTEMPTS - 1,
+    max_resends: int = MAX_CREATE_RESENDS,
     could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
@@ -135,11 +134,11 @@ def create_without_duplicates(
     object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
     is an :class:`OutcomeUnknownError` that says so (``what`` names the object) and how the next run finds it.
     """
-    attempts = 1 + max(0, min(max_resends, AMBIGUOUS_CREATE_ATTEMPTS - 1))
+    attempts = 1 + max(0, min(max_resends, MAX_CREATE_RESENDS))
     ambiguous: ChartMogulError | None = None
     for attempt in range(attempts):
         if attempt:
-            time.sleep(min(2.0, 0.25 * 2 ** (attempt - 1)))
+            time.sleep(RESEND_DELAYS_SECONDS[attempt - 1])
         try:
             return post(), False
         except AlreadyExistsError:

@@ -94,3 +94,34 @@ def test_a_source_created_more_than_5_minutes_before_the_create_was_there_before
         with_client(DataSourceProvider(), client).create({"name": "Billing", "adopt": False})
     assert (caught.value.status, caught.value.param) == (422, "name")
     assert client.posts == 1
+
+
+@pytest.mark.parametrize("max_retries", [0, 2, 6])
+def test_a_create_never_outlasts_its_written_bound(max_retries: int, no_waiting: list[float]) -> None:
+    """Every call of a lost create at its worst (``call_time_bound_seconds``, which the retry-budget tests hold
+    the client to) plus the waits between re-sends stays within ``create_time_bound_seconds``; without the cap
+    on re-sends (maxRetries 6 → 7 POSTs and 7 lookups) it would not."""
+    client = CountingLosingClient(settings(max_retries))
+    with pytest.raises(OutcomeUnknownError):
+        with_client(PlanProvider(), client).create(PLAN)
+    worst = (client.posts + client.lookups) * client.settings.call_time_bound_seconds + sum(no_waiting)
+    assert client.lookups == client.posts  # each lost POST is followed by one lookup
+    assert worst <= client.settings.create_time_bound_seconds
+    uncapped = 2 * (1 + max_retries) * client.settings.call_time_bound_seconds
+    assert max_retries <= 3 or uncapped > client.settings.create_time_bound_seconds
+
+
+def test_the_default_worst_case_create_is_written_down() -> None:
+    # README ("Reliability") and docs/reliability.md quote this figure.
+    defaults = settings(6)
+    assert defaults.call_time_bound_seconds == 200.0  # (10 s connect + 30 s read) * 2 + 120 s budget
+    assert defaults.create_time_bound_seconds == 1601.75
+
+
+@dataclass
+class CountingLosingClient(LosingClient):
+    lookups: int = 0
+
+    def list_plans(self, **_filters: str) -> list[dict[str, Any]]:
+        self.lookups += 1
+        return []
