@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CLI_BIN := .pulumi-cli/bin
 N ?= 1000
 
-.PHONY: demo test lint typecheck unit bench clean pulumi-cli cli-for-tests
+.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ unit: $(STAMP)
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck cli-for-tests unit
+
+# The in-process tests only (tests/unit): seconds. `make test` still runs everything.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -q -m unit
 
 # The lowest version of every runtime dependency pyproject.toml declares, in a venv of its own, with the fast tests.
 .PHONY: test-min-deps
