@@ -85,8 +85,8 @@ if [ "$via" != official ] && command -v go >/dev/null 2>&1; then
     export GOFLAGS=-mod=readonly GOTOOLCHAIN=local
     ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
     started=$SECONDS
-    say "Building pulumi $version from Go modules with $(go version | cut -d' ' -f3) (cold: ~15 min and ~2 GB of" \
-        "module cache on 2 cores; warm: seconds) ..."
+    say "Building pulumi $version from Go modules with $(go version | cut -d' ' -f3) (cold: 5 to 10 min and 3.5 GB of" \
+        "Go caches on 2 cores; warm: under a minute) ..."
     (cd "$here/pulumi-cli" && go build -trimpath -ldflags "$ldflags" -o "$dest/pulumi.new" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
     say "  pulumi built in $((SECONDS - started)) s; building the Python language host ..."
