@@ -23,15 +23,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from . import pulumi_cli
-from .emulator.process import EmulatorStartError, emulator_process
+from .emulator.process import EmulatorStartError, logged_emulator
 
 DEMO_DIR = ".demo"
 STACK = "demo"
@@ -58,18 +56,6 @@ def default_project_dir() -> Path:
     return root if (root / "Pulumi.yaml").is_file() else Path.cwd()
 
 
-@contextmanager
-def running_emulator(db: Path, api_key: str, log: Path) -> Iterator[str]:
-    """The emulator with its state in ``db`` and its log in ``log``; yields its API root, stops it on exit."""
-    with open(log, "a", encoding="utf-8") as stderr:
-        try:
-            with emulator_process(["--db", str(db), "--api-key", api_key], stderr,
-                                  env={**os.environ, "PYTHONPATH": _python_path()}) as (api_root, _):
-                yield api_root
-        except EmulatorStartError as exc:
-            raise RuntimeError(f"{exc}; its log is {log}") from None
-
-
 def list_plans(api_root: str, api_key: str) -> list[dict[str, Any]]:
     """Every plan, as ``GET /v1/plans`` lists them, following the cursor."""
     plans: list[dict[str, Any]] = []
@@ -92,7 +78,9 @@ def run_demo(project_dir: Path, cli_dir: Path) -> int:
     state_dir = demo_dir / "state"
     state_dir.mkdir(parents=True, exist_ok=True)
     command = auto.PulumiCommand(root=str(cli_dir.parent), version=VersionInfo.parse(pulumi_cli.MINIMUM_VERSION))
-    with running_emulator(demo_dir / "emulator.db", DEMO_API_KEY, demo_dir / "emulator.log") as api_root:
+    emulator_args = ["--db", str(demo_dir / "emulator.db"), "--api-key", DEMO_API_KEY]
+    emulator_env = {**os.environ, "PYTHONPATH": _python_path()}
+    with logged_emulator(emulator_args, demo_dir / "emulator.log", emulator_env) as (api_root, _):
         print(f"Emulator: {api_root} (state in {demo_dir / 'emulator.db'})", flush=True)
         env = pulumi_cli.offline_env(cli_dir, state_dir, DEMO_PASSPHRASE, {
             "CHARTMOGUL_ENDPOINT": api_root,
@@ -149,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run_demo(project_dir, cli_dir)
-    except CommandError as exc:
+    except (CommandError, EmulatorStartError) as exc:
         # The CLI's own output was shown as it came; this adds its error stream and exit code.
         print(f"\nThe demo failed: {exc}", file=sys.stderr)
         return 1

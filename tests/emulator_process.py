@@ -8,11 +8,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from pulumi_chartmogul.emulator.process import EmulatorStartError, emulator_process
+from pulumi_chartmogul.emulator.process import logged_emulator
 
 
 @dataclass
@@ -63,12 +64,7 @@ def running_emulator(*args: str, env: dict[str, str] | None = None) -> Iterator[
     with tempfile.NamedTemporaryFile("w+", prefix="emulator-", suffix=".log", delete=False) as log:
         stderr_path = log.name
     try:
-        with open(stderr_path, "w") as stderr:
-            try:
-                with emulator_process(args, stderr, env={**os.environ, **(env or {})}) as (api_root, process):
-                    yield Emulator(api_root, process, stderr_path)
-            except EmulatorStartError as exc:
-                with open(stderr_path) as log_file:
-                    raise RuntimeError(f"{exc}\n{log_file.read()}") from None
+        with logged_emulator(args, Path(stderr_path), {**os.environ, **(env or {})}) as (api_root, process):
+            yield Emulator(api_root, process, stderr_path)
     finally:
         os.unlink(stderr_path)

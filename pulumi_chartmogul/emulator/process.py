@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 
@@ -39,3 +40,15 @@ def emulator_process(args: Sequence[str], stderr: IO[str],
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def logged_emulator(args: Sequence[str], log: Path,
+                    env: Mapping[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """:func:`emulator_process` with its stderr appended to ``log``; a failed start names the log and quotes it."""
+    with open(log, "a", encoding="utf-8") as stderr:
+        try:
+            with emulator_process(args, stderr, env) as running:
+                yield running
+        except EmulatorStartError as exc:
+            raise EmulatorStartError(f"{exc}; its log is {log}:\n{log.read_text(errors='replace')}") from None

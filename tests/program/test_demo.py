@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from pulumi_chartmogul import demo, pulumi_cli
+from pulumi_chartmogul.emulator.process import EmulatorStartError, logged_emulator
 
 from .mocking import REPO
 
@@ -88,7 +89,7 @@ def test_the_module_as_make_demo_runs_it(no_cli: Path) -> None:
 
 def test_the_demo_emulator_keeps_its_state_in_the_file_between_runs(tmp_path: Path) -> None:
     db, log = tmp_path / "emulator.db", tmp_path / "emulator.log"
-    with demo.running_emulator(db, demo.DEMO_API_KEY, log) as api_root:
+    with logged_emulator(["--db", str(db), "--api-key", demo.DEMO_API_KEY], log) as (api_root, _):
         auth = (demo.DEMO_API_KEY, "")
         source = requests.post(f"{api_root}/data_sources", json={"name": "Demo billing"}, auth=auth, timeout=10)
         for n in range(3):
@@ -97,7 +98,7 @@ def test_the_demo_emulator_keeps_its_state_in_the_file_between_runs(tmp_path: Pa
                                 "interval_count": 1, "interval_unit": "month", "external_id": f"plan_{n}"})
         rejected = requests.get(f"{api_root}/plans", auth=("another-key", ""), timeout=10)
     assert rejected.status_code == 401  # the demo's emulator accepts only the demo key
-    with demo.running_emulator(db, demo.DEMO_API_KEY, log) as api_root:
+    with logged_emulator(["--db", str(db), "--api-key", demo.DEMO_API_KEY], log) as (api_root, _):
         plans = demo.list_plans(api_root, demo.DEMO_API_KEY)
     assert sorted(plan["external_id"] for plan in plans) == ["plan_0", "plan_1", "plan_2"]
     assert "Started server process" in log.read_text()
@@ -107,7 +108,7 @@ def test_an_emulator_that_cannot_start_is_reported_with_its_log(tmp_path: Path) 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     log = tmp_path / "emulator.log"
-    with pytest.raises(RuntimeError, match=r"did not start.*emulator\.log"), \
-            demo.running_emulator(not_a_folder / "emulator.db", demo.DEMO_API_KEY, log):
+    with pytest.raises(EmulatorStartError, match=r"did not start.*emulator\.log"), \
+            logged_emulator(["--db", str(not_a_folder / "emulator.db")], log):
         pass
     assert log.read_text(), "the emulator's error is in its log"
