@@ -18,7 +18,7 @@ import uvicorn
 
 from .app import create_app
 from .cli import parse_args
-from .faults import Controls
+from .controls import Controls
 from .store import Store
 
 

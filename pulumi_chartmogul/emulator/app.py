@@ -21,7 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from . import EMULATOR_VERSION
-from .faults import Controls, Fault, FaultSet
+from .controls import Controls
+from .faults import Fault, FaultSet
 from .store import ApiProblem, Store, gateway_error
 
 Scope = MutableMapping[str, Any]

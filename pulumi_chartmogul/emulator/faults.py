@@ -1,15 +1,9 @@
-"""The emulator's control surface: request statistics, fault rules, and the API's rate and connection limits.
-
-All of it is in-memory and thread-safe; ``app.py`` consults it for every ``/v1`` request before the request
-reaches the store.
-"""
+"""Fault injection: the rules of ``POST /_emulator/faults`` and which request each one hits (in memory, thread-safe)."""
 
 from __future__ import annotations
 
 import random
 import threading
-import time
-from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Literal
 
@@ -55,41 +49,24 @@ class Fault:
     delay_ms: int
 
 
-class Controls:
-    """Stats, faults and limits shared by every request the emulator serves."""
+class FaultRules:
+    """The rules in force and how many uses each has left; a seeded draw decides the probabilistic ones."""
 
-    def __init__(self, rate_limit: int | None = None, max_connections: int | None = None) -> None:
-        self.rate_limit = rate_limit
-        self.max_connections = max_connections
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stats: Counter[str] = Counter()
         self._rules: list[FaultRule] = []
         self._remaining: list[int | None] = []
         self._seed: int | None = None
         self._random = random.Random()
-        self._recent: deque[float] = deque()
-        self._in_flight = 0
 
-    # -- stats ------------------------------------------------------------------------------------
-
-    def count(self, method: str, template: str) -> None:
-        with self._lock:
-            self._stats[f"{method} {template}"] += 1
-
-    def stats(self) -> dict[str, object]:
-        with self._lock:
-            return {"requests": sum(self._stats.values()), "by_route": dict(sorted(self._stats.items()))}
-
-    # -- faults -----------------------------------------------------------------------------------
-
-    def set_faults(self, faults: FaultSet) -> None:
+    def set(self, faults: FaultSet) -> None:
         with self._lock:
             self._rules = list(faults.rules)
             self._remaining = [rule.times for rule in faults.rules]
             self._seed = faults.seed
             self._random = random.Random(faults.seed)
 
-    def faults(self) -> FaultSet:
+    def get(self) -> FaultSet:
         with self._lock:
             rules = [
                 rule.model_copy(update={"times": left}) for rule, left in zip(self._rules, self._remaining, strict=True)
@@ -110,35 +87,5 @@ class Controls:
                 return Fault(rule.mode, rule.status, rule.retry_after, rule.delay_ms)
         return None
 
-    # -- limits -----------------------------------------------------------------------------------
-
-    def admit(self) -> bool:
-        """Count a request against the per-second limit; False when it is over (the API's 429)."""
-        if self.rate_limit is None:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            while self._recent and now - self._recent[0] >= 1.0:
-                self._recent.popleft()
-            if len(self._recent) >= self.rate_limit:
-                return False
-            self._recent.append(now)
-            return True
-
-    def enter(self) -> bool:
-        """Take a connection slot; False when the API would answer 503 for too many in flight."""
-        with self._lock:
-            if self.max_connections is not None and self._in_flight >= self.max_connections:
-                return False
-            self._in_flight += 1
-            return True
-
-    def leave(self) -> None:
-        with self._lock:
-            self._in_flight -= 1
-
     def reset(self) -> None:
-        with self._lock:
-            self._stats.clear()
-            self._rules, self._remaining, self._seed = [], [], None
-            self._recent.clear()
+        self.set(FaultSet())

@@ -1,0 +1,51 @@
+"""The emulator's control surface in one object: request statistics, fault rules (``faults.py``) and the API's
+limits (``limits.py``). ``app.py`` consults it for every ``/v1`` request before the request reaches the store."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from .faults import Fault, FaultRules, FaultSet
+from .limits import Limits
+
+
+class Controls:
+    def __init__(self, rate_limit: int | None = None, max_connections: int | None = None) -> None:
+        self.limits = Limits(rate_limit, max_connections)
+        self.rules = FaultRules()
+        self._lock = threading.Lock()
+        self._stats: Counter[str] = Counter()
+
+    def count(self, method: str, template: str) -> None:
+        with self._lock:
+            self._stats[f"{method} {template}"] += 1
+
+    def stats(self) -> dict[str, object]:
+        with self._lock:
+            return {"requests": sum(self._stats.values()), "by_route": dict(sorted(self._stats.items()))}
+
+    def set_faults(self, faults: FaultSet) -> None:
+        self.rules.set(faults)
+
+    def faults(self) -> FaultSet:
+        return self.rules.get()
+
+    def fault_for(self, method: str, template: str, path: str) -> Fault | None:
+        return self.rules.fault_for(method, template, path)
+
+    def admit(self) -> bool:
+        return self.limits.admit()
+
+    def enter(self) -> bool:
+        return self.limits.enter()
+
+    def leave(self) -> None:
+        self.limits.leave()
+
+    def reset(self) -> None:
+        """Counts, rules and the rate window start again (the limits themselves stay)."""
+        with self._lock:
+            self._stats.clear()
+        self.rules.reset()
+        self.limits.reset()
