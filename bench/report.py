@@ -27,7 +27,8 @@ METHOD = (
     "each wait one more round of latency than the bound counts. Floor: the same plan POSTs with bare `requests`, 4 "
     "at a time, into that emulator after the destroy. Requests: the emulator's counter around each command. CPU: "
     "`pulumi` and every process it started (rusage of waited children), and the emulator. The no-change up and the "
-    "preview run on the largest stack; the per-plan row is the difference of the two ups over the difference of "
+    "preview run on the largest stack, and it is put up and destroyed once more with PULUMI_SKIP_CHECKPOINTS=true; "
+    "the per-plan row is the difference of the two ups over the difference of "
     "their sizes (fixed costs cancel).",
     "overhead: one call at a time, rotating among our provider through the host, a bare-requests provider "
     "(bench/passthrough_provider.py) through the same host, and a bare `requests` call with a keep-alive "
