@@ -301,7 +301,9 @@ def measure_rows(sizes: Sequence[int], latency_ms: int) -> tuple[list[Row], list
     if cli_dir is None:
         return [Row("pulumi up through the real CLI",
                     f"not measured: no Pulumi CLI in {pulumi_cli.CLI_DIR} or on PATH (run `make pulumi-cli`)")], []
-    rows: list[Row] = []
+    version = subprocess.run([str(cli_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60,
+                             check=False, env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}).stdout.strip()
+    rows: list[Row] = [Row("the real CLI", f"pulumi {version or '(version unknown)'} in {cli_dir}")]
     notes: list[str] = []
     runs: list[CliRun] = []
     for n in sizes:

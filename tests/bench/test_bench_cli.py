@@ -31,6 +31,7 @@ def test_cli_plans_option() -> None:
 def test_tiny_cli_run_measures_every_row_and_the_request_counts_hold() -> None:
     rows, notes = cli.measure_rows([2, 3], 5)
     by_measure = {row.measure.strip(): row for row in rows}
+    assert by_measure["the real CLI"].figure.startswith("pulumi v")
     for start in ("pulumi up (real CLI, --skip-preview): 2 plans", "pulumi up (real CLI, --skip-preview): 3 plans",
                   "floor:", "no-change pulumi up", "pulumi preview", "pulumi destroy", "pulumi up: each plan beyond",
                   "the same up with PULUMI_SKIP_CHECKPOINTS", "the stack's state file"):
