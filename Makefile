@@ -60,7 +60,9 @@ check-dist: $(STAMP)
 demo: $(STAMP) pulumi-cli
 	$(PY) -m pulumi_chartmogul.demo
 
+# The rows measured through the real CLI need one; without it they say so and the rest is measured.
 bench: $(STAMP)
+	@bash tools/pulumi-cli.sh >/dev/null || echo "(no Pulumi CLI: the bench's real-CLI rows will say so)"
 	$(PY) -m bench --plans $(N)
 
 clean:

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import measure
+from bench import cli, measure
 from bench.report import DASH, Row, ms, ratio, render, secs
 from pulumi_chartmogul.emulator.cli import non_negative_int, positive_int
 
@@ -47,6 +47,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--program-plans", type=positive_int, default=5000,
                         help="plans declared in the program-scale run (default 5000)")
     parser.add_argument("--cold-trials", type=positive_int, default=9, help="host starts per cold-start figure")
+    parser.add_argument("--cli-plans", type=cli.parse_sizes, default=[200, 1000], metavar="N[,N...]",
+                        help="plans per `pulumi up` through the real CLI (default 200,1000; the largest also gets a "
+                             "no-change up and a preview); 'none' skips the CLI rows")
     return parser.parse_args(argv)
 
 
@@ -80,6 +83,7 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
         host_floor_ratio = host_floor / bound if bound else None
         rows.append(Row(f"  the same {n} creates through the host, bare-requests provider (no validation)",
                         secs(host_floor), secs(bound), ratio(host_floor_ratio) if host_floor_ratio else DASH))
+        cli_at = len(rows)  # the real CLI's rows go here, measured once this emulator and host are stopped
 
         size = measure.state_size(bench.states[0])
 
@@ -141,6 +145,10 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
                 f"empty RPC after 50 ms idle vs {busy_rpc:.2f} ms back to back) plus decoding the request and "
                 f"encoding the reply (pulumi/dynamic/__main__.py builds a new asyncio event loop per call): "
                 f"fixed costs of Pulumi's host, which no provider code can remove.")
+
+    cli_rows, cli_notes = cli.measure_rows(args.cli_plans, latency)
+    rows[cli_at:cli_at] = cli_rows
+    notes.extend(cli_notes)
 
     measure.log(f"program scale: {args.program_plans} plans under set_mocks")
     program = measure.program_scale(args.program_plans)
@@ -226,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "plans": str(args.plans), "latency": f"{args.latency_ms} ms", "engine parallelism": str(args.threads),
         "overhead samples": str(args.repeat), "program plans": str(args.program_plans),
         "cold-start trials": str(args.cold_trials),
+        "CLI plans": ",".join(map(str, args.cli_plans)) or "none",
         "duration": f"{time.perf_counter() - started:.0f} s",
         "load average (1/5/15 min) before / after": f"{load_before} / {_load()}",
     }

@@ -75,6 +75,16 @@ def median_ms(samples: list[float]) -> float:
 # ---------------------------------------------------------------------------------------------- the bench
 
 
+def bare_session() -> requests.Session:
+    """A keep-alive session set up like the provider's (client.py ``_session``)."""
+    session = requests.Session()
+    session.auth = (API_KEY, "")
+    session.headers["User-Agent"] = "pulumi-chartmogul-bench"
+    session.headers["Accept"] = "application/json"
+    session.trust_env = False
+    return session
+
+
 @dataclass
 class Bench:
     """One emulator, one configured host, a plain channel to it, and the data source plans live in."""
@@ -106,13 +116,7 @@ class Bench:
                              inputs=decode_properties(checked), outputs=decode_properties(created.properties))
 
     def session(self) -> requests.Session:
-        """A keep-alive session set up like the provider's (client.py ``_session``)."""
-        session = requests.Session()
-        session.auth = (API_KEY, "")
-        session.headers["User-Agent"] = "pulumi-chartmogul-bench"
-        session.headers["Accept"] = "application/json"
-        session.trust_env = False
-        return session
+        return bare_session()
 
 
 @contextmanager
@@ -197,14 +201,20 @@ def provision(bench: Bench, plans: int, *, passthrough: bool = False) -> Provisi
 
 def provision_floor(bench: Bench, plans: int) -> float:
     """The same POSTs with bare ``requests``, from as many keep-alive sessions as the host has workers."""
-    bodies = [api_body(plan_inputs(bench.source_uuid, f"floor-{i:05d}")) for i in range(plans)]
+    return posts_floor(bench.emulator.api_root, bench.source_uuid, plans)
+
+
+def posts_floor(api_root: str, source_uuid: str, plans: int, prefix: str = "floor") -> float:
+    """Wall time of ``plans`` plan POSTs into ``source_uuid`` with bare ``requests``, 4 keep-alive sessions
+    (as many as the host has workers) sending at once: the floor of creating that many plans on this machine."""
+    bodies = [api_body(plan_inputs(source_uuid, f"{prefix}-{i:05d}")) for i in range(plans)]
     local = threading.local()
-    url = f"{bench.emulator.api_root}/plans"
+    url = f"{api_root}/plans"
 
     def post(i: int) -> None:
         session = getattr(local, "session", None)
         if session is None:
-            session = local.session = bench.session()
+            session = local.session = bare_session()
         response = session.post(url, json=bodies[i], timeout=RPC_TIMEOUT)
         response.raise_for_status()
         response.json()
