@@ -30,7 +30,7 @@ from typing import Any
 from bench import measure
 from bench.report import DASH, Row, ratio, secs
 from pulumi_chartmogul import pulumi_cli
-from tests.emulator_process import Emulator, running_emulator
+from testkit.emulator import Emulator, running_emulator
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "chartmogul-bootstrap"

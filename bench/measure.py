@@ -1,9 +1,9 @@
 """The measurements, each driving the real provider host (``python -m pulumi.dynamic``) the way the engine does.
 
-Timed gRPC calls go through a plain channel of our own to the host (``tests.harness.ProviderHost`` records
+Timed gRPC calls go through a plain channel of our own to the host (``testkit.harness.ProviderHost`` records
 every message, which costs the caller time); requests are encoded before the clock starts, and a Create is
 sent the inputs its Check returned, untouched, as the engine does. Untimed set-up uses the harness's
-:class:`~tests.harness.Engine`.
+:class:`~testkit.harness.Engine`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from bench.echo_provider import EchoProvider
 from bench.passthrough_provider import PassthroughProvider
-from tests.emulator_process import Emulator, running_emulator
-from tests.harness import Engine, ProviderHost, ResourceState, decode_properties, encode_properties
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator, running_emulator
+from testkit.harness import Engine, ProviderHost, ResourceState, decode_properties, encode_properties
+from testkit.inputs import host_config, plan_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 API_KEY = "sk-bench-0f3a9c2e71"
 ECHO = "pulumi-python:dynamic/bench:Echo"
@@ -46,16 +47,6 @@ HOST_WORKERS = 4  # grpc.server(ThreadPoolExecutor(max_workers=4)) in pulumi/dyn
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def host_config(emulator: Emulator) -> dict[str, str]:
-    return {"chartmogul:apiKey": API_KEY, "chartmogul:endpoint": emulator.api_root,
-            "chartmogul:timeoutSeconds": "30"}
-
-
-def plan_inputs(source_uuid: str, name: str) -> dict[str, Any]:
-    return {"data_source_uuid": source_uuid, "name": f"Plan {name}", "interval_count": 1,
-            "interval_unit": "month", "external_id": name, "adopt": False}
 
 
 def api_body(inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,7 +113,7 @@ class Bench:
 @contextmanager
 def bench_setup(latency_ms: int, threads: int) -> Iterator[Bench]:
     with running_emulator("--latency-ms", str(latency_ms)) as emulator, \
-            ProviderHost(host_config(emulator), timeout=RPC_TIMEOUT) as host:
+            ProviderHost(host_config(emulator, API_KEY, timeoutSeconds="30"), timeout=RPC_TIMEOUT) as host:
         channel = grpc.insecure_channel(f"127.0.0.1:{host.port}", options=list(_GRPC_CHANNEL_OPTIONS))
         try:
             grpc.channel_ready_future(channel).result(timeout=30)
@@ -523,7 +514,7 @@ def _first_create(config: dict[str, str], type_token: str, provider: str, props:
 def cold_start(trials: int) -> ColdStart:
     """Host start to first Create with this package vs with ``bench.echo_provider`` (API at 0 ms latency)."""
     with running_emulator("--latency-ms", "0") as emulator:
-        config = host_config(emulator)
+        config = host_config(emulator, API_KEY, timeoutSeconds="30")
         source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Cold start"}).json()["uuid"]
         samples: dict[tuple[str, bool], list[float]] = {}
         cpu: dict[str, list[float]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.providers import DATA_SOURCE, PLAN
+from testkit.providers import DATA_SOURCE, PLAN
 
 SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 GOOD_SOURCE: dict[str, Any] = {"name": "In-house billing", "adopt": False}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulator_process import Emulator, running_emulator
+from testkit.emulator import Emulator, running_emulator
 
 
 @pytest.fixture(scope="session")

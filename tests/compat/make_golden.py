@@ -15,10 +15,10 @@ from importlib.metadata import version
 from typing import Any
 
 from pulumi_chartmogul import __version__
+from testkit.emulator import running_emulator
+from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.compat.test_golden_state import GOLDEN, KEY
-from tests.emulator_process import running_emulator
-from tests.harness import Engine, ProviderHost, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 
 def _plain(value: Any) -> Any:

@@ -21,9 +21,9 @@ import pytest
 from pulumi_chartmogul import __version__
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
-from tests.emulator_process import Emulator
-from tests.harness import Engine, ProviderHost, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator
+from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_FILES = sorted(GOLDEN.glob("state-*.json"))

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from pulumi_chartmogul import pulumi_cli
-from tests.emulator_process import Emulator
+from testkit.emulator import Emulator
 
 yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 

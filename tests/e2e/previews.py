@@ -149,8 +149,8 @@ def record(project: Any, emulator: Any) -> Iterator[tuple[Case, str, str]]:
 
 
 def main() -> int:
+    from testkit.emulator import running_emulator
     from tests.e2e.conftest import make_project, new_stack
-    from tests.emulator_process import running_emulator
 
     REPO = Path(__file__).resolve().parents[2]
     FIXTURES.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_chartmogul import pulumi_cli
+from testkit.emulator import Emulator
 from tests.e2e.conftest import CATALOG, CLI_DIR
-from tests.emulator_process import Emulator
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 REPO = Path(__file__).resolve().parents[2]

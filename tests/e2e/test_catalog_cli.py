@@ -12,8 +12,8 @@ import copy
 from collections import Counter
 from typing import Any
 
+from testkit.emulator import Emulator
 from tests.e2e.conftest import Project, api_plans, api_sources
-from tests.emulator_process import Emulator
 
 from .conftest import CATALOG, KEY
 

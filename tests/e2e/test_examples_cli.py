@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from testkit.emulator import Emulator, running_emulator
 from tests.e2e.conftest import KEY, REPO, Project, api_plans, api_sources, listed, make_project, new_stack
-from tests.emulator_process import Emulator, running_emulator
 
 EXAMPLES = REPO / "examples"
 

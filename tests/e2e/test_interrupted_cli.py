@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator
 from tests.e2e.conftest import Project, api_plans, api_sources, kill_group, listed
-from tests.emulator_process import Emulator
 
 PLANS = 48
 CATALOG: list[dict[str, Any]] = [

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
+from testkit.emulator import Emulator
 from tests.e2e.conftest import Project
 from tests.e2e.previews import CASES, FIXTURES, normalise, record, summary
-from tests.emulator_process import Emulator
 
 _PLACEHOLDER = re.compile(r"\b(ds|pl)_UUID\d+\b")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from testkit.emulator import Emulator
 from tests.e2e.conftest import KEY, Project, api_plans
-from tests.emulator_process import Emulator
 
 # The engine's messages that carry the whole stack config, decrypted, by design.
 CONFIG_CARRIERS = {"Run", "GetDeploymentInfo", "CheckConfig", "DiffConfig", "Configure"}

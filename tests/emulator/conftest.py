@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import MakePlan, MakeSource
-from tests.emulator_process import Emulator
 
 
 @pytest.fixture

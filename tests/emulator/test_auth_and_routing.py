@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from testkit.emulator import Emulator, running_emulator
 from tests.emulator.expected import (
     JSON,
     RAILS_JSON,
@@ -15,7 +16,6 @@ from tests.emulator.expected import (
     assert_json,
     assert_route_not_found,
 )
-from tests.emulator_process import Emulator, running_emulator
 
 API_KEY = "the-only-key"
 

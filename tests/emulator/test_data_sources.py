@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import (
     DS_UUID,
     ISO_MS_UTC,
@@ -18,7 +19,6 @@ from tests.emulator.expected import (
     assert_json,
     assert_route_not_found,
 )
-from tests.emulator_process import Emulator
 
 NAME_REQUIRED = {"errors": {"name": "A name is required for each data source."}}
 NAME_TAKEN = {"errors": {"name": "Has already been taken."}}

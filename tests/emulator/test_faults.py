@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import JSON, RATE_LIMITED, MakeSource, assert_json
-from tests.emulator_process import Emulator
 
 PLAN = {"name": "Gold", "interval_count": 1, "interval_unit": "month"}
 

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from testkit.emulator import Emulator, running_emulator
 from tests.emulator.expected import JSON, RATE_LIMITED, MakeSource, assert_json
-from tests.emulator_process import Emulator, running_emulator
 
 TOO_MANY_CONNECTIONS = {"code": 503, "message": "Too many parallel connections.", "param": None}
 

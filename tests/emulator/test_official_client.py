@@ -15,8 +15,8 @@ import chartmogul
 import pytest
 import requests
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import DS_UUID, PL_UUID
-from tests.emulator_process import Emulator
 
 
 def _config(emulator: Emulator, key: str = "client-key") -> Any:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import RAILS_JSON, MakePlan, MakeSource, assert_json
-from tests.emulator_process import Emulator
 
 
 def _create_many(emulator: Emulator, data_source_uuid: str, count: int, prefix: str = "p") -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import (
     PL_UUID,
     RAILS_JSON,
@@ -14,7 +15,6 @@ from tests.emulator.expected import (
     assert_empty_204,
     assert_json,
 )
-from tests.emulator_process import Emulator
 
 NAME = "A unique name is required for each plan."
 COUNT_NAN = "is not a number"

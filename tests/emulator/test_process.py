@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from testkit.emulator import Emulator, running_emulator
 from tests.emulator.expected import DS_UUID, PL_UUID
-from tests.emulator_process import Emulator, running_emulator
 
 
 def _populate(emulator: Emulator) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import requests
 
+from testkit.emulator import Emulator
 from tests.emulator.expected import JSON, RAILS_JSON, MakeSource
-from tests.emulator_process import Emulator
 
 RACERS = 8
 

@@ -1,4 +1,4 @@
-from tests.emulator_process import Emulator
+from testkit.emulator import Emulator
 
 
 def test_ping_needs_a_key(emulator: Emulator) -> None:

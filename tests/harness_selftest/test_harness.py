@@ -1,4 +1,4 @@
-"""Self-tests for tests/harness.py: every harness method against the real host and a file-backed toy provider."""
+"""Self-tests for testkit/harness.py: every harness method against the real host and a file-backed toy provider."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from tests.harness import (
+from testkit.harness import (
     PROVIDER_KEY,
     UNKNOWN,
     CheckFailed,

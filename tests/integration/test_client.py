@@ -23,7 +23,7 @@ from pulumi_chartmogul.errors import (
     UnprocessableEntityError,
 )
 from pulumi_chartmogul.settings import Settings
-from tests.emulator_process import Emulator, running_emulator
+from testkit.emulator import Emulator, running_emulator
 
 
 def client_for(emulator: Emulator, *, timeout: float = 5.0, retries: int = 3, key: str = "test-key"

@@ -13,7 +13,7 @@ from pulumi_chartmogul.errors import ChartMogulError
 from pulumi_chartmogul.resources import _base, data_source
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
-from tests.emulator_process import Emulator
+from testkit.emulator import Emulator
 
 KEY = "edge-test-key"
 

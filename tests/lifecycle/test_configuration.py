@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.emulator import Emulator
+from testkit.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
+from testkit.inputs import host_config
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN
-from tests.emulator_process import Emulator
-from tests.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
-from tests.lifecycle.conftest import API_KEY, host_config
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from tests.lifecycle.conftest import API_KEY
 
 
 def test_every_bad_input_is_refused_by_check_through_the_host_with_no_request(
@@ -56,7 +57,7 @@ def test_plain_http_to_a_remote_host_is_refused_before_any_request(emulator: Emu
 
 
 @pytest.mark.parametrize("switch", [{"env": {"CHARTMOGUL_ADOPT_EXISTING": "true"}},
-                                    {"config": {"chartmogul:adoptExisting": "true"}}], ids=["env", "config"])
+                                    {"config": {"adoptExisting": "true"}}], ids=["env", "config"])
 def test_the_adopt_existing_switch_makes_every_create_adopt(emulator: Emulator, switch: dict[str, dict[str, str]]
                                                             ) -> None:
     source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Already there"}).json()
@@ -64,7 +65,7 @@ def test_the_adopt_existing_switch_makes_every_create_adopt(emulator: Emulator, 
         "data_source_uuid": source["uuid"], "name": "Old name", "interval_count": 1, "interval_unit": "month",
         "external_id": "already"}).json()
     declared = {**GOOD_PLAN, "data_source_uuid": source["uuid"], "external_id": "already", "adopt": False}
-    with ProviderHost(host_config(emulator, **switch.get("config", {})), env=switch.get("env")) as host:
+    with ProviderHost(host_config(emulator, API_KEY, **switch.get("config", {})), env=switch.get("env")) as host:
         engine = Engine(host)
         op, adopted_source = engine.up(DATA_SOURCE, "s", {"name": "Already there", "adopt": False},
                                        provider=DATA_SOURCE_PROVIDER)
@@ -75,6 +76,6 @@ def test_the_adopt_existing_switch_makes_every_create_adopt(emulator: Emulator, 
     assert len(emulator.api("GET", "/plans", key=API_KEY).json()["plans"]) == 1
     assert len(emulator.api("GET", "/data_sources", key=API_KEY).json()["data_sources"]) == 1
     # Without the switch the same creates are refused (the default stays: never take over silently).
-    with ProviderHost(host_config(emulator)) as host, pytest.raises(ProviderHostError) as caught:
+    with ProviderHost(host_config(emulator, API_KEY)) as host, pytest.raises(ProviderHostError) as caught:
         Engine(host).up(DATA_SOURCE, "s2", {"name": "Already there", "adopt": False}, provider=DATA_SOURCE_PROVIDER)
     assert "CHARTMOGUL_ADOPT_EXISTING=true" in caught.value.details

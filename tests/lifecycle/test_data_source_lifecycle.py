@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator_process import Emulator
-from tests.harness import Engine, ProviderHostError
-from tests.lifecycle.conftest import api_plans, api_sources, plan_inputs
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator
+from testkit.harness import Engine, ProviderHostError
+from testkit.inputs import plan_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from tests.lifecycle.conftest import api_plans, api_sources
 
 SOURCE = {"name": "In-house billing", "adopt": False}
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.emulator_process import Emulator
-from tests.harness import UNKNOWN, Engine, ProviderHostError, ResourceState
-from tests.lifecycle.conftest import api_plans, plan_inputs
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator
+from testkit.harness import UNKNOWN, Engine, ProviderHostError, ResourceState
+from testkit.inputs import plan_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from tests.lifecycle.conftest import api_plans
 
 
 def make_source(engine: Engine, name: str = "In-house billing") -> ResourceState:
@@ -42,7 +43,7 @@ def test_full_lifecycle(engine: Engine, emulator: Emulator) -> None:
     assert without_provider(plan.outputs) == {**inputs, "interval_count": 1.0, "uuid": plan.id}
     assert emulator.stats()["by_route"]["POST /v1/plans"] == 1
     [live] = api_plans(emulator)
-    assert live == {"uuid": plan.id, "data_source_uuid": source.id, "name": "Bronze Plan", "interval_count": 1,
+    assert live == {"uuid": plan.id, "data_source_uuid": source.id, "name": "Plan bronze", "interval_count": 1,
                     "interval_unit": "month", "external_id": "bronze"}
 
     # refresh: one GET, then no diff
@@ -137,8 +138,8 @@ def test_drift_from_an_out_of_band_patch_shows_in_the_next_diff(engine: Engine, 
     op, healed = engine.up(PLAN, "bronze", inputs, provider=PLAN_PROVIDER, prior=refreshed)
     assert op == "update"
     [live] = api_plans(emulator)
-    assert (live["name"], live["interval_unit"]) == ("Bronze Plan", "month")
-    assert healed.outputs["name"] == "Bronze Plan"
+    assert (live["name"], live["interval_unit"]) == ("Plan bronze", "month")
+    assert healed.outputs["name"] == "Plan bronze"
 
 
 def test_moving_a_plan_to_another_data_source_is_a_replacement(engine: Engine, emulator: Emulator) -> None:

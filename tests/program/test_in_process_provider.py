@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from tests.emulator_process import Emulator
+from testkit.emulator import Emulator
 
 from .mocking import DATA_SOURCE_TYPE, PLAN_TYPE, REPO, ProviderInProcess, mocked
 

@@ -16,25 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.emulator_process import Emulator
-from tests.harness import ResourceState
+from testkit.emulator import Emulator
+from testkit.harness import ResourceState
 
 API_KEY = "sk-reliability-7d2e91c4a5"
-
-
-def host_config(emulator: Emulator, **extra: str) -> dict[str, str]:
-    """Stack config for a host talking to ``emulator``; extra keys are ``chartmogul:<name>=value``."""
-    return {"chartmogul:apiKey": API_KEY, "chartmogul:endpoint": emulator.api_root,
-            **{f"chartmogul:{key}": value for key, value in extra.items()}}
-
-
-def source_inputs(name: str) -> dict[str, Any]:
-    return {"name": name, "adopt": False}
-
-
-def plan_inputs(source_uuid: str, external_id: str, **overrides: Any) -> dict[str, Any]:
-    return {"data_source_uuid": source_uuid, "name": f"Plan {external_id}", "interval_count": 1,
-            "interval_unit": "month", "external_id": external_id, "adopt": False, **overrides}
 
 
 def run_engine_threads(count: int, step: Callable[[int], None], timeout: float) -> float:

@@ -15,17 +15,16 @@ import threading
 from collections import Counter
 from typing import Any
 
-from tests.emulator_process import Emulator
-from tests.harness import Engine, ProviderHost, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator
+from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.inputs import host_config, plan_inputs, source_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT
 from tests.reliability.support import (
+    API_KEY,
     account,
     all_plans,
-    host_config,
-    plan_inputs,
     run_engine_threads,
-    source_inputs,
 )
 
 TOTAL_OPS = 1000
@@ -35,7 +34,7 @@ CLIENT_PORT = re.compile(r'127\.0\.0\.1:(\d+) - "[A-Z]+ /v1/plans')
 
 
 def test_a_thousand_mixed_operations_on_one_provider_stay_consistent(emulator: Emulator) -> None:
-    with ProviderHost(host_config(emulator, timeoutSeconds="10")) as host:
+    with ProviderHost(host_config(emulator, API_KEY, timeoutSeconds="10")) as host:
         engine = Engine(host)
         _, source = engine.up(DATA_SOURCE, "concurrency", source_inputs("concurrency"), provider=DATA_SOURCE_PROVIDER)
         log_start = len(emulator.stderr())

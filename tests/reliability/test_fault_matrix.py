@@ -40,21 +40,20 @@ from typing import Any
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from tests.emulator_process import Emulator, running_emulator
-from tests.harness import Engine, ProviderHost, ProviderHostError, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator, running_emulator
+from testkit.harness import Engine, ProviderHost, ProviderHostError, ResourceState
+from testkit.inputs import host_config, plan_inputs, source_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.naive_provider import NaivePlanProvider
 from tests.reliability.report import REPORT, MatrixRow
 from tests.reliability.support import (
+    API_KEY,
     Accounting,
     access_log,
     account,
     all_plans,
-    host_config,
     log_size,
-    plan_inputs,
     route_delta,
-    source_inputs,
 )
 
 LANES = 4
@@ -427,9 +426,10 @@ def _lanes(count: int) -> Iterator[list[Lane]]:
         lanes = []
         for _ in range(count):
             emulator = stack.enter_context(running_emulator())
-            transient = stack.enter_context(ProviderHost(host_config(emulator, timeoutSeconds=TIMEOUT_SECONDS)))
+            transient = stack.enter_context(ProviderHost(
+                host_config(emulator, API_KEY, timeoutSeconds=TIMEOUT_SECONDS)))
             exhausted = stack.enter_context(ProviderHost(host_config(
-                emulator, timeoutSeconds=TIMEOUT_SECONDS, maxRetries=str(EXHAUSTED_MAX_RETRIES))))
+                emulator, API_KEY, timeoutSeconds=TIMEOUT_SECONDS, maxRetries=str(EXHAUSTED_MAX_RETRIES))))
             lanes.append(Lane(emulator, Engine(transient), Engine(exhausted)))
         yield lanes
 

@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator_process import Emulator, running_emulator
-from tests.harness import CheckFailed, Engine, ProviderHost, ProviderHostError, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import Emulator, running_emulator
+from testkit.harness import CheckFailed, Engine, ProviderHost, ProviderHostError, ResourceState
+from testkit.inputs import plan_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT
-from tests.reliability.support import plan_inputs
 
 KEY = "sk-HYGIENE-e3b0c44298fc1c149afbf4c8"
 

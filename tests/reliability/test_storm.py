@@ -13,18 +13,17 @@ import os
 import threading
 from collections import Counter
 
-from tests.emulator_process import running_emulator
-from tests.harness import Engine, ProviderHost, ResourceState
-from tests.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.emulator import running_emulator
+from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.inputs import host_config, plan_inputs, source_inputs
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT
 from tests.reliability.support import (
+    API_KEY,
     access_log,
     account,
     all_plans,
-    host_config,
-    plan_inputs,
     run_engine_threads,
-    source_inputs,
 )
 
 STORM_N = int(os.environ.get("PULUMI_CHARTMOGUL_STORM_N", "200"))
@@ -36,7 +35,7 @@ SEED = 20240611
 
 def test_a_429_storm_ends_with_every_plan_created_exactly_once() -> None:
     with running_emulator("--rate-limit", str(RATE_LIMIT)) as emulator, \
-            ProviderHost(host_config(emulator, timeoutSeconds="5")) as host:
+            ProviderHost(host_config(emulator, API_KEY, timeoutSeconds="5")) as host:
         engine = Engine(host)
         _, source = engine.up(DATA_SOURCE, "storm", source_inputs("storm"), provider=DATA_SOURCE_PROVIDER)
         before = emulator.stats()

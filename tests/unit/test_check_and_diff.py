@@ -10,8 +10,8 @@ from pulumi.output import Unknown
 from pulumi_chartmogul.errors import ConfigurationError
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
+from testkit.providers import DATA_SOURCE
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN, GOOD_SOURCE, BadInput
-from tests.providers import DATA_SOURCE
 
 
 def provider_for(type_token: str) -> DataSourceProvider | PlanProvider:
