@@ -30,6 +30,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from bench.echo_provider import EchoProvider
 from bench.passthrough_provider import PassthroughProvider
+from pulumi_chartmogul.resources.plan import api_body
 from testkit.emulator import Emulator, running_emulator
 from testkit.harness import Engine, ProviderHost, ResourceState, decode_properties, encode_properties
 from testkit.inputs import host_config, plan_inputs
@@ -47,12 +48,6 @@ HOST_WORKERS = 4  # grpc.server(ThreadPoolExecutor(max_workers=4)) in pulumi/dyn
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def api_body(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """What PlanProvider POSTs for these inputs (resources/plan.py, ``_api_body``)."""
-    fields = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
-    return {f: int(inputs[f]) if f == "interval_count" else inputs[f] for f in fields}
 
 
 def requests_seen(emulator: Emulator) -> int:

@@ -54,6 +54,11 @@ class FieldPolicy:
     def inputs(self) -> frozenset[str]:
         return self.update | self.replace | self.create_only
 
+    @property
+    def api_fields(self) -> tuple[str, ...]:
+        """The fields sent to ChartMogul: every input that is not only for ``create``'s own use."""
+        return tuple(sorted(self.update | self.replace))
+
 
 def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResult:
     """Validate ``news`` against ``spec``: one CheckFailure per bad field, values still unknown skipped."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,12 @@ POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
     replace=frozenset({"data_source_uuid", "external_id"}),
 )
-API_FIELDS = ("data_source_uuid", "name", "interval_count", "interval_unit", "external_id")
+API_FIELDS = POLICY.api_fields
+
+
+def api_body(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan's API fields from resource properties (a count from the wire is a float: sent as an int)."""
+    return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
 
 
 def find_plan(provider: ChartMogulProvider, data_source_uuid: str, external_id: str) -> dict[str, Any] | None:
@@ -34,15 +40,11 @@ class PlanProvider(ChartMogulProvider):
     def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         return {**self.echo_inputs(inputs), **{f: found[f] for f in API_FIELDS}, "uuid": found["uuid"]}
 
-    def _api_body(self, props: dict[str, Any]) -> dict[str, Any]:
-        """The plan's API fields from resource properties (a count from the wire is a float: sent as an int)."""
-        return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
-
     def _get(self, id_: str) -> dict[str, Any]:
         return self.client.get_plan(id_)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        declared = self._api_body(props)
+        declared = api_body(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
         plan, found = self.create_or_adopt(
             lambda: self.client.create_plan(declared),
@@ -64,7 +66,7 @@ class PlanProvider(ChartMogulProvider):
         return self.client.update_plan(plan["uuid"], patch) if patch else plan
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        declared = self._api_body(news)
+        declared = api_body(news)
         plan = self.client.update_plan(id_, {f: declared[f] for f in sorted(POLICY.update)})
         return UpdateResult(self._outputs(plan, news))
 

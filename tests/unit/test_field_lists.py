@@ -1,0 +1,47 @@
+"""Every place that lists a resource's fields agrees with its field policy (``POLICY`` in the resource module), so a
+field added in one place and forgotten in another fails here: the spec that check validates, the typed Args, the
+constructor, the Output annotations, the catalog entry, and what is sent to the API."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any
+
+import pytest
+
+from pulumi_chartmogul.catalog import CatalogDataSource, CatalogPlan
+from pulumi_chartmogul.resources import data_source, plan
+from pulumi_chartmogul.specs import DataSourceSpec, PlanSpec
+
+# (module, resource, args, spec, catalog entry, fields the catalog supplies itself, server-owned outputs)
+RESOURCES = [
+    (plan, plan.Plan, plan.PlanArgs, PlanSpec, CatalogPlan, {"data_source_uuid"}, {"uuid"}),
+    (data_source, data_source.DataSource, data_source.DataSourceArgs, DataSourceSpec, CatalogDataSource, set(),
+     {"uuid", "system", "status", "created_at"}),
+]
+
+
+def outputs(resource: type) -> set[str]:
+    """The class's own ``pulumi.Output[...]`` annotations (read as text: they are never evaluated)."""
+    return {name for name, hint in vars(resource).get("__annotations__", {}).items() if "Output" in str(hint)}
+
+
+@pytest.mark.parametrize(("module", "resource", "args", "spec", "entry", "from_catalog", "server_owned"), RESOURCES,
+                         ids=["Plan", "DataSource"])
+def test_every_field_list_matches_the_policy(module: Any, resource: type, args: type, spec: type, entry: type,
+                                             from_catalog: set[str], server_owned: set[str]) -> None:
+    policy = module.POLICY
+    assert set(spec.model_fields) == policy.inputs
+    assert {f.name for f in dataclasses.fields(args)} == policy.inputs
+    constructor = set(inspect.signature(resource.__init__).parameters) - {"self", "resource_name", "opts", "args"}
+    assert constructor == policy.inputs
+    assert outputs(resource) == set(policy.api_fields) | server_owned
+    assert set(entry.model_fields) - {"plans"} == policy.inputs - from_catalog
+
+
+def test_the_api_body_is_the_policy_s_api_fields() -> None:
+    body = plan.api_body({"data_source_uuid": "ds_x", "name": "n", "interval_count": 3.0, "interval_unit": "month",
+                          "external_id": "e", "adopt": True})
+    assert tuple(sorted(body)) == plan.POLICY.api_fields
+    assert body["interval_count"] == 3 and isinstance(body["interval_count"], int)
