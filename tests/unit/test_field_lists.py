@@ -9,6 +9,7 @@ import inspect
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from pulumi_chartmogul.catalog import CatalogDataSource, CatalogPlan
 from pulumi_chartmogul.resources import data_source, plan
@@ -29,8 +30,9 @@ def outputs(resource: type) -> set[str]:
 
 @pytest.mark.parametrize(("module", "resource", "args", "spec", "entry", "from_catalog", "server_owned"), RESOURCES,
                          ids=["Plan", "DataSource"])
-def test_every_field_list_matches_the_policy(module: Any, resource: type, args: type, spec: type, entry: type,
-                                             from_catalog: set[str], server_owned: set[str]) -> None:
+def test_every_field_list_matches_the_policy(module: Any, resource: Any, args: Any, spec: type[BaseModel],
+                                             entry: type[BaseModel], from_catalog: set[str],
+                                             server_owned: set[str]) -> None:
     policy = module.POLICY
     assert set(spec.model_fields) == policy.inputs
     assert {f.name for f in dataclasses.fields(args)} == policy.inputs
