@@ -117,24 +117,48 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
         rows.append(Row(f"API requests during the {prev.resources}-plan preview", str(prev.requests), "0", DASH,
                         "= 0", prev.requests == 0))
 
-    if prov_ratio and prov_ratio > PROVISION_TARGET:
-        mean_bare = statistics.mean(o.bare_ms for o in overheads)  # sequential, so one call's own time
-        cycle = prov.wall_seconds * measure.HOST_WORKERS / n * 1000
-        floor_cycle = floor * measure.HOST_WORKERS / n * 1000
-        notes.append(
-            f"provision ({ratio(prov_ratio)} > {PROVISION_TARGET:.2f}): the bound N x latency / 4 counts every API "
-            f"call as exactly {latency} ms. A call with bare requests takes {mean_bare:.1f} ms here one at a time "
-            f"(overhead rows), and with 4 at once on these {os.cpu_count()} cores {floor_cycle:.1f} ms: the floor, "
-            f"the same POSTs without Pulumi, is already {ratio(floor_ratio or 0)} of the bound. Through the host "
-            f"each of its 4 workers spends {cycle:.1f} ms per plan: the Create's API call, the host and gRPC "
-            f"cost of two RPCs (Check and Create, see the overhead split), and CPU contention among the host, "
-            f"the emulator and the engine stand-in (CPU row). A provider that only forwards the POST with bare "
-            f"requests gets {ratio(host_floor_ratio or 0)} through the same host; pulumi-chartmogul's own share "
-            f"is the difference, {ratio((prov_ratio or 0) - (host_floor_ratio or 0))} of the bound "
-            f"({(prov.wall_seconds - host_floor) * measure.HOST_WORKERS / n * 1000:+.2f} ms per plan per worker; "
-            f"{statistics.mean(o.provider_ms for o in overheads):+.2f} ms per call one at a time, split row). "
-            f"The gap to the target is the API's own time per call and the host's fixed cost per RPC; at higher "
-            f"latency these weigh less (try --latency-ms 200).")
+    notes += _provision_notes(prov, floor, host_floor, bound, overheads, n, latency)
+    notes += _overhead_notes(overheads, busy_rpc, idle_rpc)
+    cli_rows, cli_notes = cli.measure_rows(args.cli_plans, latency)
+    rows[cli_at:cli_at] = cli_rows
+    notes.extend(cli_notes)
+
+    rows += _program_rows(args.program_plans)
+    rows += _state_rows(size)
+    cold_rows, cold_notes = _cold_start_rows(args.cold_trials)
+    return rows + cold_rows, notes + cold_notes
+
+
+def _provision_notes(prov: measure.Provision, floor: float, host_floor: float, bound: float,
+                     overheads: list[measure.Overhead], n: int, latency: int) -> list[str]:
+    """Why provision missed its target, if it did."""
+    prov_ratio = prov.wall_seconds / bound if bound else None
+    floor_ratio = floor / bound if bound else None
+    host_floor_ratio = host_floor / bound if bound else None
+    if not prov_ratio or prov_ratio <= PROVISION_TARGET:
+        return []
+    mean_bare = statistics.mean(o.bare_ms for o in overheads)  # sequential, so one call's own time
+    cycle = prov.wall_seconds * measure.HOST_WORKERS / n * 1000
+    floor_cycle = floor * measure.HOST_WORKERS / n * 1000
+    return [
+        f"provision ({ratio(prov_ratio)} > {PROVISION_TARGET:.2f}): the bound N x latency / 4 counts every API "
+        f"call as exactly {latency} ms. A call with bare requests takes {mean_bare:.1f} ms here one at a time "
+        f"(overhead rows), and with 4 at once on these {os.cpu_count()} cores {floor_cycle:.1f} ms: the floor, "
+        f"the same POSTs without Pulumi, is already {ratio(floor_ratio or 0)} of the bound. Through the host "
+        f"each of its 4 workers spends {cycle:.1f} ms per plan: the Create's API call, the host and gRPC "
+        f"cost of two RPCs (Check and Create, see the overhead split), and CPU contention among the host, "
+        f"the emulator and the engine stand-in (CPU row). A provider that only forwards the POST with bare "
+        f"requests gets {ratio(host_floor_ratio or 0)} through the same host; pulumi-chartmogul's own share "
+        f"is the difference, {ratio((prov_ratio or 0) - (host_floor_ratio or 0))} of the bound "
+        f"({(prov.wall_seconds - host_floor) * measure.HOST_WORKERS / n * 1000:+.2f} ms per plan per worker; "
+        f"{statistics.mean(o.provider_ms for o in overheads):+.2f} ms per call one at a time, split row). "
+        f"The gap to the target is the API's own time per call and the host's fixed cost per RPC; at higher "
+        f"latency these weigh less (try --latency-ms 200)."]
+
+
+def _overhead_notes(overheads: list[measure.Overhead], busy_rpc: float, idle_rpc: float) -> list[str]:
+    """Why an operation's overhead missed its target, for each that did."""
+    notes: list[str] = []
     for o in overheads:
         if o.ratio > OVERHEAD_TARGET:
             notes.append(
@@ -146,39 +170,54 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
                 f"encoding the reply (pulumi/dynamic/__main__.py builds a new asyncio event loop per call): "
                 f"fixed costs of Pulumi's host, which no provider code can remove.")
 
-    cli_rows, cli_notes = cli.measure_rows(args.cli_plans, latency)
-    rows[cli_at:cli_at] = cli_rows
-    notes.extend(cli_notes)
+    return notes
 
-    measure.log(f"program scale: {args.program_plans} plans under set_mocks")
-    program = measure.program_scale(args.program_plans)
+
+def _program_rows(program_plans: int) -> list[Row]:
+    """A program of ``program_plans`` plans under mocks, with and without the serialize_provider fix."""
+    rows: list[Row] = []
+    measure.log(f"program scale: {program_plans} plans under set_mocks")
+    program = measure.program_scale(program_plans)
     if program.get("completed"):
         figure = (f"completed: constructors {secs(program['construct_seconds'])}, "
                   f"all registered {secs(program['total_seconds'])}")
     else:
         figure = f"FAILED at plan #{program.get('failed_at')}: {program.get('error')}"
-    rows.append(Row(f"program: {args.program_plans} plans declared under set_mocks", figure, DASH, DASH,
+    rows.append(Row(f"program: {program_plans} plans declared under set_mocks", figure, DASH, DASH,
                     "completes", bool(program.get("completed"))))
     if program.get("completed"):
-        per = program["total_seconds"] / (args.program_plans + 1)
+        per = program["total_seconds"] / (program_plans + 1)
         rows.append(Row("  per resource: construction + registration (Pulumi SDK, mock engine)", ms(per)))
         rows.append(Row("  per resource: serialize_provider (first call of a class pickles; then cached)",
                         f"{program['later_serialize_seconds'] * 1e6:.1f} µs (first call "
                         f"{ms(program['first_serialize_seconds'])}, {program['serialize_calls']} calls)"))
-    stock = measure.program_scale(args.program_plans, stock=True)
+    stock = measure.program_scale(program_plans, stock=True)
     stock_figure = (f"fails at plan #{stock['failed_at']} (RecursionError)" if stock.get("failed_at")
                     else ("completes" if stock.get("completed") else f"fails: {stock.get('error')}"))
     rows.append(Row("  the same without the package's serialize_provider fix (stock SDK)", stock_figure,
                     "fails near 320 (pulumi/pulumi#17803)"))
 
+    return rows
+
+
+def _state_rows(size: measure.StateSize) -> list[Row]:
+    """What one resource leaves in the state."""
+    rows: list[Row] = []
     rows.append(Row("state: __provider per resource", f"{size.provider_bytes} bytes", f"{PROVIDER_BYTES_TARGET} bytes",
                     ratio(size.provider_bytes / PROVIDER_BYTES_TARGET), f"≤ {PROVIDER_BYTES_TARGET} bytes",
                     size.provider_bytes <= PROVIDER_BYTES_TARGET))
     rows.append(Row("state: outputs per resource (JSON, __provider included)", f"{size.outputs_bytes} bytes"))
     rows.append(Row("state: inputs per resource (JSON, __provider included)", f"{size.inputs_bytes} bytes"))
 
-    measure.log(f"cold start: {args.cold_trials} host starts per figure")
-    cold = measure.cold_start(args.cold_trials)
+    return rows
+
+
+def _cold_start_rows(trials: int) -> tuple[list[Row], list[str]]:
+    """Host start to first Create, against a provider that does no HTTP; a note if over target."""
+    rows: list[Row] = []
+    notes: list[str] = []
+    measure.log(f"cold start: {trials} host starts per figure")
+    cold = measure.cold_start(trials)
     rows.append(Row(f"cold start: host start → first Create answered, median of {cold.trials}",
                     secs(cold.chartmogul_seconds), f"{secs(cold.echo_seconds)} (echo provider)",
                     ratio(cold.ratio), f"≤ {COLD_START_TARGET}", cold.ratio <= COLD_START_TARGET))
