@@ -155,3 +155,48 @@ def test_bad_key_raises_api_error(emulator: Emulator) -> None:
     assert status == 401
     assert json.loads(body) == {"code": 401, "message": "No valid API key provided", "param": None}
     assert chartmogul.Ping.ping(_config(emulator)).get().data == "pong!"
+
+
+def test_plan_group_lifecycle(emulator: Emulator, config: Any) -> None:
+    source = chartmogul.DataSource.create(config, data={"name": "Grouped"}).get()
+    plans = [
+        chartmogul.Plan.create(config, data={"data_source_uuid": source.uuid, "name": f"Plan {i}",
+                                             "interval_count": 1, "interval_unit": "month",
+                                             "external_id": f"grouped_{i}"}).get()
+        for i in range(3)
+    ]
+    created = chartmogul.PlanGroup.create(config, data={"name": "Self-serve",
+                                                        "plans": [plans[0].uuid, plans[1].uuid]}).get()
+    assert isinstance(created, chartmogul.PlanGroup)
+    assert (created.name, created.plans_count) == ("Self-serve", 2)
+    assert created.uuid.startswith("plg_")
+
+    retrieved = chartmogul.PlanGroup.retrieve(config, uuid=created.uuid).get()
+    assert (retrieved.uuid, retrieved.name, retrieved.plans_count) == (created.uuid, "Self-serve", 2)
+    listed = chartmogul.PlanGroup.all(config).get()
+    assert [group.uuid for group in listed.plan_groups] == [created.uuid]
+    assert listed.has_more is False
+
+    # all(uuid=...) is the group's plans, walked by cursor the way the client exposes it.
+    page = chartmogul.PlanGroup.all(config, uuid=created.uuid, per_page=1).get()
+    walked = [plan.uuid for plan in page.plans]
+    while page.has_more:
+        page = chartmogul.PlanGroup.all(config, uuid=created.uuid, per_page=1, cursor=page.cursor).get()
+        walked += [plan.uuid for plan in page.plans]
+    assert walked == [plans[0].uuid, plans[1].uuid]
+
+    # PATCH answers 200 with the group (unlike a plan's 202), so this client returns it; plans replaces.
+    modified = chartmogul.PlanGroup.modify(config, uuid=created.uuid,
+                                           data={"name": "Renamed", "plans": [plans[2].uuid]}).get()
+    assert (modified.name, modified.plans_count) == ("Renamed", 1)
+    members = chartmogul.PlanGroup.all(config, uuid=created.uuid).get().plans
+    assert [(plan.uuid, plan.external_id) for plan in members] == [(plans[2].uuid, "grouped_2")]
+
+    status, body = _api_error(lambda: chartmogul.PlanGroup.create(config, data={}))
+    assert status == 422
+    assert json.loads(body)["error_details"][1] == {"param": "plan_ids", "code": "blank",
+                                                    "message": "Plan ids can't be blank"}
+
+    assert chartmogul.PlanGroup.destroy(config, uuid=created.uuid).get() is None
+    status, body = _api_error(lambda: chartmogul.PlanGroup.retrieve(config, uuid=created.uuid))
+    assert (status, json.loads(body)) == (404, {"error": "Plan group not found"})
