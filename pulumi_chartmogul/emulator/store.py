@@ -390,7 +390,7 @@ class Store:
                                     (*params, after, per_page + 1)).fetchall()
         has_more = len(rows) > per_page
         rows = rows[:per_page]
-        next_cursor = _encode_cursor(rows[-1]["cursor_time"], rows[-1]["seq"]) if has_more else None
+        next_cursor = _encode_cursor(rows[-1]["cursor_time"], rows[-1]["seq"]) if rows else cursor
         first_page = cursor is None
         return Page(
             [to_json(r) for r in rows],

@@ -108,7 +108,7 @@ def test_plan_lifecycle(emulator: Emulator, config: Any) -> None:
         page = chartmogul.Plan.all(config, data_source_uuid=source.uuid, per_page=2, cursor=page.cursor).get()
         walked += [plan.uuid for plan in page.plans]
     assert sorted(walked) == sorted(plan.uuid for plan in plans)
-    assert page.cursor is None
+    assert page.cursor, "a last page still carries a cursor, as in the real API"
     everything = chartmogul.Plan.all(config).get()
     assert {plan.uuid for plan in everything.plans} == {plan.uuid for plan in [*plans, generated]}
 
@@ -184,6 +184,7 @@ def test_plan_group_lifecycle(emulator: Emulator, config: Any) -> None:
         page = chartmogul.PlanGroup.all(config, uuid=created.uuid, per_page=1, cursor=page.cursor).get()
         walked += [plan.uuid for plan in page.plans]
     assert walked == [plans[0].uuid, plans[1].uuid]
+    assert page.cursor, "recorded: the last page of a group's plans has a cursor and has_more false"
 
     # PATCH answers 200 with the group (unlike a plan's 202), so this client returns it; plans replaces.
     modified = chartmogul.PlanGroup.modify(config, uuid=created.uuid,
