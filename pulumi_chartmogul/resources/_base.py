@@ -76,9 +76,11 @@ def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResu
 def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
     from ..specs import describe_error
 
-    prop = str((error.get("loc") or ("",))[0])
+    loc = tuple(error.get("loc") or ("",))
+    prop = str(loc[0])
+    where = prop + "".join(f"[{part}]" for part in loc[1:])  # an item of a list: plans[2]
     known = ", ".join(spec.model_fields)
-    return CheckFailure(prop, describe_error(error, prop, unknown="a property of this resource",
+    return CheckFailure(prop, describe_error(error, where, unknown="a property of this resource",
                                              known_fields=lambda _loc: known))
 
 
