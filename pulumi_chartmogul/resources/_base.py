@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ReadResult, ResourceProvider
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+)
 from pulumi.runtime.rpc import contains_unknowns
 
 from ..errors import (
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
     from ..specs import ResourceSpec
 
 PROVIDER_KEY = "__provider"
+R = TypeVar("R", bound=Resource)
 AMBIGUOUS_CREATE_ATTEMPTS = 4
 
 
@@ -296,10 +306,17 @@ class ChartMogulProvider(ResourceProvider):
     # -- what every resource does the same way -------------------------------------------------------
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh: one GET. Gone means dropped from the state; the inputs follow the object, so drift diffs."""
+        """Refresh (and get()): one GET. Gone means dropped from the state; the inputs follow the object, so drift
+        diffs."""
         try:
             found = self._get(id_)
         except NotFoundError:
+            if "uuid" not in props:
+                # A get() (ResourceOptions(id=...)): the engine sends the declared props, which have no uuid yet,
+                # and would keep a resource with no outputs if told it is gone. Missing is an error there.
+                resource = self.spec_name.removesuffix("Spec")
+                raise NotFoundError(f"{resource}.get: no {resource} with uuid {id_!r} exists in ChartMogul",
+                                    status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
         return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
@@ -337,3 +354,18 @@ class ChartMogulProvider(ResourceProvider):
                     param=param,
                 ) from None
             return existing, True
+
+
+def read_existing(cls: type[R], provider: ChartMogulProvider, resource_name: str, id_: pulumi.Input[str],
+                  outputs: Sequence[str], opts: pulumi.ResourceOptions | None) -> R:
+    """``cls.get``: a resource the program reads but does not manage (Pulumi's usual static ``get``).
+
+    ``pulumi.dynamic.Resource`` has none, so the resource is registered with ``ResourceOptions(id=...)``: the
+    engine then runs a Read step (in preview too) instead of a create, refreshes it like any other resource,
+    and never deletes it. ``cls.__init__`` is bypassed (its required arguments are what is being read); the
+    outputs are declared as ``None`` so that they are filled from the read.
+    """
+    resource = cls.__new__(cls)
+    Resource.__init__(resource, provider, resource_name, dict.fromkeys(outputs),
+                      pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id_)))
+    return resource

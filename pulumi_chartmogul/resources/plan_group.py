@@ -24,6 +24,7 @@ from ._base import (
     create_without_duplicates,
     delete_confirmed,
     diff_inputs,
+    read_existing,
 )
 
 POLICY = FieldPolicy(
@@ -184,3 +185,10 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
             "plans_count": None,
         }
         super().__init__(PlanGroupProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> PlanGroup:
+        """The existing plan group with uuid ``id``, read (at every preview, up and refresh) but not managed: the
+        program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
+        return read_existing(PlanGroup, PlanGroupProvider(), resource_name, id,
+                             ("uuid", "name", "plans", "plans_count"), opts)
