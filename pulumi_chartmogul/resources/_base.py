@@ -131,6 +131,7 @@ def create_without_duplicates(
     what: str,
     max_resends: int = AMBIGUOUS_CREATE_ATTEMPTS - 1,
     could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
+    unanswered_settle_seconds: float | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
 
@@ -142,6 +143,13 @@ def create_without_duplicates(
     ``could_be_ours`` proves the found object older than this create or different from what it sent: then it
     was there before (made by hand, say), and :class:`AlreadyExistsError` is raised as if the first POST had
     been answered, so it is never taken over without ``adopt=True``.
+
+    ``unanswered_settle_seconds`` is for objects the server does not refuse twice (plan groups: names are not
+    unique). A POST that got no answer at all (reset, read timeout) may still be running on the server, so a
+    lookup that does not find it proves nothing, and a re-send could make a second object that no "already
+    exists" would stop. With it set, such a POST is never re-sent: the lookup is repeated for that long, and if
+    the object has not appeared the create fails as an :class:`OutcomeUnknownError`. (A 5xx answer means the
+    server finished with the request, so a lookup after it is conclusive and the POST may be re-sent.)
 
     When it gives up after an ambiguous attempt -- the lookup itself failed, or the re-sends ran out -- the
     object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
@@ -165,9 +173,14 @@ def create_without_duplicates(
             if not _may_have_landed(exc):
                 raise
             ambiguous = exc
-        found = _look_up(find, ambiguous, what)
+        unanswered = unanswered_settle_seconds is not None and isinstance(ambiguous, TransportError)
+        settle = (unanswered_settle_seconds or 0.0) if unanswered else 0.0
+        found = _look_up(find, ambiguous, what, settle_seconds=settle)
         if found is not None:
             return _ours(found, could_be_ours, what), True
+        if unanswered:
+            raise _outcome_unknown(what, ambiguous, "and it was not sent again: the server accepts a second one, "
+                                   "and the first may still take effect")
     assert ambiguous is not None
     raise _outcome_unknown(what, ambiguous, f"and after {attempts} attempts, each re-sent only once a lookup had "
                            "not found it, the last one may still take effect")
@@ -180,13 +193,19 @@ def _ours(found: dict[str, Any], could_be_ours: Callable[[dict[str, Any]], bool]
     return found
 
 
-def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError,
-             what: str) -> dict[str, Any] | None:
-    try:
-        return find()
-    except ChartMogulError as exc:
-        raise _outcome_unknown(what, ambiguous, f"and looking it up failed too ({exc}), so it was not sent again") \
-            from None
+def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError, what: str,
+             settle_seconds: float = 0.0) -> dict[str, Any] | None:
+    """``find()``; with ``settle_seconds``, again every quarter second until it finds the object or time is up."""
+    deadline = time.monotonic() + settle_seconds if settle_seconds > 0 else None
+    while True:
+        try:
+            found = find()
+        except ChartMogulError as exc:
+            raise _outcome_unknown(what, ambiguous,
+                                   f"and looking it up failed too ({exc}), so it was not sent again") from None
+        if found is not None or deadline is None or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.25)
 
 
 def _outcome_unknown(what: str, ambiguous: ChartMogulError, detail: str) -> OutcomeUnknownError:
