@@ -106,7 +106,7 @@ class PlanGroupProvider(ChartMogulProvider):
                 max_resends=self.client.settings.max_retries,
                 could_be_ours=lambda found: _members(self._get(found["uuid"])["plans"]) == _members(plans),
                 # Names are not unique: a POST that may still be running is waited for, never sent twice.
-                unanswered_settle_seconds=self.client.settings.timeout_seconds,
+                unanswered_settle_seconds=2 * self.client.settings.timeout_seconds,
             )
             group = {**created, "plans": plans}
         return CreateResult(group["uuid"], self._outputs(group, props))
