@@ -42,6 +42,16 @@ def _api_error(call: Any) -> tuple[int, bytes]:
     return cause.response.status_code, body
 
 
+def _monthly_plans(config: Any, data_source_uuid: str, prefix: str, count: int = 3) -> list[Any]:
+    """``count`` monthly plans made with the client, external ids ``<prefix>_<i>``."""
+    return [
+        chartmogul.Plan.create(config, data={"data_source_uuid": data_source_uuid, "name": f"Plan {i}",
+                                             "interval_count": 1, "interval_unit": "month",
+                                             "external_id": f"{prefix}_{i}"}).get()
+        for i in range(count)
+    ]
+
+
 def test_data_source_lifecycle(emulator: Emulator, config: Any) -> None:
     before = datetime.now(UTC)
     created = chartmogul.DataSource.create(config, data={"name": "Official client"}).get()
@@ -85,12 +95,7 @@ def test_data_source_with_flags(emulator: Emulator, config: Any) -> None:
 def test_plan_lifecycle(emulator: Emulator, config: Any) -> None:
     source = chartmogul.DataSource.create(config, data={"name": "Plans"}).get()
     other = chartmogul.DataSource.create(config, data={"name": "Other"}).get()
-    plans = [
-        chartmogul.Plan.create(config, data={"data_source_uuid": source.uuid, "name": f"Plan {i}",
-                                             "interval_count": 1, "interval_unit": "month",
-                                             "external_id": f"plan_{i}"}).get()
-        for i in range(3)
-    ]
+    plans = _monthly_plans(config, source.uuid, "plan")
     generated = chartmogul.Plan.create(config, data={"data_source_uuid": other.uuid, "name": "No id",
                                                      "interval_count": 7, "interval_unit": "day"}).get()
     for plan in plans:
@@ -159,12 +164,7 @@ def test_bad_key_raises_api_error(emulator: Emulator) -> None:
 
 def test_plan_group_lifecycle(emulator: Emulator, config: Any) -> None:
     source = chartmogul.DataSource.create(config, data={"name": "Grouped"}).get()
-    plans = [
-        chartmogul.Plan.create(config, data={"data_source_uuid": source.uuid, "name": f"Plan {i}",
-                                             "interval_count": 1, "interval_unit": "month",
-                                             "external_id": f"grouped_{i}"}).get()
-        for i in range(3)
-    ]
+    plans = _monthly_plans(config, source.uuid, "grouped")
     created = chartmogul.PlanGroup.create(config, data={"name": "Self-serve",
                                                         "plans": [plans[0].uuid, plans[1].uuid]}).get()
     assert isinstance(created, chartmogul.PlanGroup)
