@@ -1,4 +1,4 @@
-"""The bootstrap program: the catalog in stack config becomes ChartMogul data sources and plans.
+"""The bootstrap program: the catalog in stack config becomes ChartMogul data sources, plans and plan groups.
 
 Stack config::
 
@@ -6,21 +6,30 @@ Stack config::
       - name: In-house billing
         plans:
           - {name: Bronze, interval_count: 1, interval_unit: month, external_id: bronze_monthly}
+    chartmogul-bootstrap:plan_groups: # optional; see pulumi_chartmogul/catalog_groups.py
+      - name: Self-serve
+        plans: [{data_source: In-house billing, external_id: bronze_monthly}, {uuid: pl_...}]
     chartmogul:apiKey: <secret>       # `pulumi config set --secret chartmogul:apiKey ...`, or CHARTMOGUL_API_KEY
     chartmogul:endpoint: ...          # optional; default https://api.chartmogul.com/v1, or CHARTMOGUL_ENDPOINT
 
 The whole catalog is validated before anything is declared: a bad entry stops the program with a list of every
 problem, and no resource is created, changed or deleted.
 
-Exports ``data_sources`` (name -> uuid) and ``plans`` (external id -> uuid).
+Exports ``data_sources`` (name -> uuid), ``plans`` (external id -> uuid) and, when there are groups,
+``plan_groups`` (name -> uuid).
 """
 
 import pulumi
 
 from pulumi_chartmogul.catalog import declare, load_catalog
+from pulumi_chartmogul.catalog_groups import declare_plan_groups
 
-catalog = load_catalog(pulumi.Config().require_object("catalog"))
+config = pulumi.Config()
+catalog = load_catalog(config.require_object("catalog"), plan_groups=config.get_object("plan_groups"))
 data_sources, plans = declare(catalog)
+plan_groups = declare_plan_groups(catalog.plan_groups, plans)
 
 pulumi.export("data_sources", {name: source.uuid for name, source in data_sources.items()})
 pulumi.export("plans", {external_id: plan.uuid for external_id, plan in plans.items()})
+if plan_groups:
+    pulumi.export("plan_groups", {name: group.uuid for name, group in plan_groups.items()})

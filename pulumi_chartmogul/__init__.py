@@ -1,4 +1,4 @@
-"""Pulumi resources for ChartMogul: ``DataSource`` and ``Plan``.
+"""Pulumi resources for ChartMogul: ``DataSource``, ``Plan`` and ``PlanGroup``.
 
 Cheap to import: the resources (and with them Pulumi, and the fix for the SDK's ``serialize_provider``
 recursion bug that lets programs declare thousands of resources) are loaded when first used, so the emulator,
@@ -18,12 +18,15 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .resources.data_source import DataSource, DataSourceArgs
     from .resources.plan import Plan, PlanArgs
+    from .resources.plan_group import PlanGroup, PlanGroupArgs
 
 _RESOURCES = {
     "DataSource": ".resources.data_source",
     "DataSourceArgs": ".resources.data_source",
     "Plan": ".resources.plan",
     "PlanArgs": ".resources.plan",
+    "PlanGroup": ".resources.plan_group",
+    "PlanGroupArgs": ".resources.plan_group",
 }
 
 
@@ -35,4 +38,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "__version__"]
+__all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "PlanGroup", "PlanGroupArgs", "__version__"]

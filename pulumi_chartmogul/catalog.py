@@ -40,8 +40,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
 
+from .catalog_groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
 from .resources.data_source import DataSource
 from .resources.plan import Plan
 from .specs import IntervalCount, IntervalUnit, Text, describe_error
@@ -103,6 +113,7 @@ class Catalog(RootModel[list[CatalogDataSource]]):
     """A list of data sources, each with its plans. Validating one also checks the catalog-wide rules."""
 
     model_config = ConfigDict(frozen=True)
+    _plan_groups: list[CatalogPlanGroup] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Catalog:
@@ -114,6 +125,11 @@ class Catalog(RootModel[list[CatalogDataSource]]):
     @property
     def data_sources(self) -> list[CatalogDataSource]:
         return self.root
+
+    @property
+    def plan_groups(self) -> list[CatalogPlanGroup]:
+        """The ``plan_groups`` section given to :func:`load_catalog` (see :mod:`pulumi_chartmogul.catalog_groups`)."""
+        return self._plan_groups
 
 
 def slug(text: str) -> str:
@@ -221,26 +237,41 @@ def _describe(error: Mapping[str, Any]) -> str:
     return describe_error(error, _location(loc), unknown="a catalog field", known_fields=_known_fields)
 
 
+def _group_known_fields(loc: tuple[Any, ...]) -> str:
+    model: type[BaseModel] = CatalogPlanRef if "plans" in loc[:-1] else CatalogPlanGroup
+    return ", ".join(model.model_fields)
+
+
+def _describe_group_error(error: Mapping[str, Any], where: str) -> str:
+    return describe_error(error, where, unknown="a plan group field", known_fields=_group_known_fields)
+
+
 def _order(problem: str) -> list[int]:
     """Problems are listed in catalog order: by the indices in their location."""
     return [int(index) for index in re.findall(r"\[(\d+)\]", problem.split(":", 1)[0])]
 
 
-def load_catalog(raw: object) -> Catalog:
-    """Validate ``raw`` (what ``pulumi.Config().require_object("catalog")`` returns) into a :class:`Catalog`.
+def load_catalog(raw: object, plan_groups: object = None) -> Catalog:
+    """Validate ``raw`` (what ``pulumi.Config().require_object("catalog")`` returns) into a :class:`Catalog`,
+    with its ``plan_groups`` section if given (``pulumi.Config().get_object("plan_groups")``).
 
     Raises :class:`CatalogError` listing every problem, each naming its entry, e.g.
     ``catalog[1].plans[2].external_id: 'gold' is declared twice (also catalog[0].plans[0])``.
     """
+    groups, group_problems = plan_group_problems(plan_groups, raw, _describe_group_error)
     try:
-        return Catalog.model_validate(raw)
+        catalog = Catalog.model_validate(raw)
     except ValidationError as exc:
         problems = [
             _describe(error) for error in exc.errors()
             if not isinstance((error.get("ctx") or {}).get("error"), _DuplicateKeys)
         ]
         problems.extend(duplicate_problems(raw))
-        raise CatalogError(sorted(problems, key=_order)) from None
+        raise CatalogError([*sorted(problems, key=_order), *group_problems]) from None
+    if group_problems:
+        raise CatalogError(group_problems)
+    catalog._plan_groups = groups
+    return catalog
 
 
 def declare(

@@ -180,10 +180,38 @@ class ChartMogulClient:
 
     def list_plans(self, **filters: str) -> Iterator[dict[str, Any]]:
         """Every plan matching ``filters``, following the cursor page by page."""
-        params: dict[str, Any] = {**filters, "per_page": MAX_PER_PAGE}
+        return self.list_all("/plans", "plans", filters)
+
+    # -- plan groups --------------------------------------------------------------------------------
+
+    def create_plan_group(self, name: str, plans: list[str]) -> dict[str, Any]:
+        # The API answers 200 (not 201) with {"name", "uuid", "plans_count"}: no plan list.
+        return dict(self.request("POST", "/plan_groups", json={"name": name, "plans": plans}))
+
+    def get_plan_group(self, uuid: str) -> dict[str, Any]:
+        return dict(self.request("GET", f"/plan_groups/{uuid}"))
+
+    def update_plan_group(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """PATCH ``name`` and/or ``plans``; ``plans`` replaces the whole membership."""
+        return dict(self.request("PATCH", f"/plan_groups/{uuid}", json=fields))
+
+    def delete_plan_group(self, uuid: str) -> None:
+        self.request("DELETE", f"/plan_groups/{uuid}")
+
+    def list_plan_groups(self) -> Iterator[dict[str, Any]]:
+        return self.list_all("/plan_groups", "plan_groups")
+
+    def list_plan_group_plans(self, uuid: str) -> Iterator[dict[str, Any]]:
+        """Every plan in the group, all pages."""
+        return self.list_all(f"/plan_groups/{uuid}/plans", "plans")
+
+    def list_all(self, path: str, key: str, filters: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of a cursor-paginated listing. Stops on ``has_more: false``: the real API's last page still
+        carries a cursor (docs/emulator.md, pagination)."""
+        params: dict[str, Any] = {**(filters or {}), "per_page": MAX_PER_PAGE}
         while True:
-            page = self.request("GET", "/plans", params=params)
-            yield from page.get("plans", [])
+            page = self.request("GET", path, params=params)
+            yield from page.get(key, [])
             if not page.get("has_more") or not page.get("cursor"):
                 return
             params["cursor"] = page["cursor"]

@@ -111,6 +111,11 @@ def run_demo(project_dir: Path, cli_dir: Path) -> int:
         print("\nPlans (exported):")
         for external_id, uuid in sorted(plans.items()):
             print(f"  {uuid}  {external_id}")
+        groups = result.outputs["plan_groups"].value if "plan_groups" in result.outputs else {}
+        if groups:
+            print("\nPlan groups (exported):")
+            for name, uuid in sorted(groups.items()):
+                print(f"  {uuid}  {name}")
         print(f"\nPlans as GET {api_root}/plans lists them:")
         for plan in list_plans(api_root, DEMO_API_KEY):
             print(

@@ -18,6 +18,7 @@ TEXT_MAX_LENGTH = 255
 INTERVAL_COUNT_MAX = 10_000
 _UUID_BODY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_UUID_PATTERN = rf"^ds_{_UUID_BODY}$"
+PLAN_UUID_PATTERN = rf"^pl_{_UUID_BODY}$"
 
 
 def _trimmed(value: str) -> str:
@@ -55,6 +56,25 @@ def _data_source_uuid(value: str) -> str:
 DataSourceUuid = Annotated[StrictStr, AfterValidator(_data_source_uuid)]
 
 
+def _plan_uuid(value: str) -> str:
+    if not re.fullmatch(PLAN_UUID_PATTERN, value):
+        raise ValueError(f"must be a plan uuid such as pl_1b2c3d4e-0000-4000-8000-000000000000, got {value!r}")
+    return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if not values:
+        raise ValueError("must list at least one plan (ChartMogul refuses a plan group without plans)")
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once; name each plan once")
+    return values
+
+
+PlanUuid = Annotated[StrictStr, AfterValidator(_plan_uuid)]
+PlanUuids = Annotated[list[PlanUuid], AfterValidator(_distinct)]
+
+
 class ResourceSpec(BaseModel):
     """Common configuration: unknown properties are errors, and each spec can stand in for unknowns."""
 
@@ -84,6 +104,18 @@ class PlanSpec(ResourceSpec):
         "interval_count": 1,
         "interval_unit": "month",
         "external_id": "placeholder",
+        "adopt": False,
+    }
+
+
+class PlanGroupSpec(ResourceSpec):
+    name: Text
+    plans: PlanUuids
+    adopt: StrictBool = False
+
+    preview_placeholders: ClassVar[Mapping[str, Any]] = {
+        "name": "placeholder",
+        "plans": ["pl_00000000-0000-4000-8000-000000000000"],
         "adopt": False,
     }
 

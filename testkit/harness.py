@@ -721,6 +721,15 @@ class Engine:
             self.host.diff(refreshed, state.inputs)
         return refreshed
 
+    def read_existing(self, type_token: str, name: str, id_: str, props: Mapping[str, Any], *,
+                      provider: str) -> ResourceState | None:
+        """A resource registered with ``ResourceOptions(id=...)`` (a ``get``): the ReadStep's
+        ``Read(id, properties=props, inputs=props)``, in preview and up alike. None: the host answered a blank id
+        (the engine would then keep the resource with no outputs, and report nothing)."""
+        news = self._news(props, provider)
+        state = ResourceState(type_token, name, self.host.urn(type_token, name), id_, inputs=news, outputs=news)
+        return self.host.read(state)
+
     def destroy(self, state: ResourceState) -> None:
         self.host.delete(state)
 

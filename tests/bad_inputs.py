@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from testkit.providers import DATA_SOURCE, PLAN
+from testkit.providers import DATA_SOURCE, PLAN, PLAN_GROUP
 
 SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 GOOD_SOURCE: dict[str, Any] = {"name": "In-house billing", "adopt": False}
 GOOD_PLAN: dict[str, Any] = {"data_source_uuid": SOURCE_UUID, "name": "Bronze", "interval_count": 1,
                              "interval_unit": "month", "external_id": "bronze", "adopt": False}
+PLAN_UUID = "pl_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
+OTHER_PLAN_UUID = "pl_2b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
+GOOD_GROUP: dict[str, Any] = {"name": "Self-serve", "plans": [PLAN_UUID, OTHER_PLAN_UUID], "adopt": False}
+GOOD: dict[str, dict[str, Any]] = {DATA_SOURCE: GOOD_SOURCE, PLAN: GOOD_PLAN, PLAN_GROUP: GOOD_GROUP}
 _MISSING = object()
 
 
@@ -23,7 +27,7 @@ class BadInput:
     reason_contains: str
 
     def inputs(self) -> dict[str, Any]:
-        base = dict(GOOD_SOURCE if self.type_token == DATA_SOURCE else GOOD_PLAN)
+        base = dict(GOOD[self.type_token])
         if self.value is _MISSING:
             base.pop(self.field, None)
         else:
@@ -37,6 +41,10 @@ def _source(label: str, field: str, value: Any, reason: str) -> BadInput:
 
 def _plan(label: str, field: str, value: Any, reason: str) -> BadInput:
     return BadInput(label, PLAN, field, value, reason)
+
+
+def _group(label: str, field: str, value: Any, reason: str) -> BadInput:
+    return BadInput(label, PLAN_GROUP, field, value, reason)
 
 
 BAD_INPUTS: list[BadInput] = [
@@ -78,4 +86,18 @@ BAD_INPUTS: list[BadInput] = [
     _plan("external id with trailing space", "external_id", "gold ", "start or end with whitespace"),
     _plan("unknown plan field", "amount", 1000, "not a property"),
     _plan("adopt as number", "adopt", 2, "valid boolean"),
+    _group("empty group name", "name", "", "at least 1 character"),
+    _group("group name with trailing space", "name", "Self-serve ", "start or end with whitespace"),
+    _group("missing group name", "name", _MISSING, "is required"),
+    _group("no plans", "plans", [], "must list at least one plan"),
+    _group("missing plans", "plans", _MISSING, "is required"),
+    _group("one uuid instead of a list", "plans", PLAN_UUID, "must be a list"),
+    _group("malformed plan uuid", "plans", [PLAN_UUID, "pl_123"], "plans[1]: must be a plan uuid"),
+    _group("data source uuid as member", "plans", [SOURCE_UUID], "plans[0]: must be a plan uuid"),
+    _group("upper-case plan uuid", "plans", [PLAN_UUID.upper().replace("PL_", "pl_")], "must be a plan uuid"),
+    _group("number as member", "plans", [PLAN_UUID, 7], "plans[1]: Input should be a valid string"),
+    _group("a plan listed twice", "plans", [PLAN_UUID, OTHER_PLAN_UUID, PLAN_UUID],
+           f"lists {PLAN_UUID} more than once"),
+    _group("unknown group field", "plans_count", 3, "not a property"),
+    _group("adopt as text", "adopt", "true", "valid boolean"),
 ]

@@ -1,8 +1,8 @@
-"""Quickstart: one data source and three plans, declared directly with the resource classes."""
+"""Quickstart: one data source, three plans and a plan group, declared directly with the resource classes."""
 
 import pulumi
 
-from pulumi_chartmogul import DataSource, Plan
+from pulumi_chartmogul import DataSource, Plan, PlanGroup
 
 source = DataSource("billing", name="Quickstart billing")
 
@@ -33,7 +33,12 @@ enterprise = Plan(
     external_id="enterprise_yearly",
 )
 
+# A plan group: a named set of plans (any data sources) to report MRR by product line. Its members can change in
+# place; a plan the program does not manage can join with Plan.get("name", "pl_...").uuid.
+paid = PlanGroup("paid-plans", name="Quickstart paid plans", plans=[team.uuid, enterprise.uuid])
+
 pulumi.export("data_source_uuid", source.uuid)
+pulumi.export("plan_group_uuid", paid.uuid)
 pulumi.export(
     "plans",
     {"starter_monthly": starter.uuid, "team_quarterly": team.uuid, "enterprise_yearly": enterprise.uuid},

@@ -23,7 +23,7 @@ from starlette.routing import Match
 from . import EMULATOR_VERSION
 from .controls import Controls
 from .faults import Fault, FaultSet
-from .store import ApiProblem, Store, gateway_error
+from .store import ApiProblem, Page, Store, gateway_error
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -75,6 +75,28 @@ def _int_param(request: Request, name: str) -> int | None:
         raise gateway_error(400, f'Parameter "{name}" is invalid', name) from exc
 
 
+def paging(request: Request) -> dict[str, Any]:
+    """The paging parameters of a list request: ``cursor``, ``per_page`` (default 200), deprecated ``page``."""
+    return {
+        "cursor": request.query_params.get("cursor") or None,
+        "per_page": _int_param(request, "per_page") or 200,
+        "page": _int_param(request, "page"),
+    }
+
+
+def page_body(key: str, page: Page) -> dict[str, Any]:
+    """A list answer: the items under ``key``, the page counters where the page has them, and the cursor and
+    ``has_more`` unless it was asked for by page number (as recorded)."""
+    body: dict[str, Any] = {key: page.items}
+    if page.current_page is not None:
+        body["current_page"] = page.current_page
+        body["total_pages"] = page.total_pages
+    if not page.numbered:
+        body["cursor"] = page.cursor
+        body["has_more"] = page.has_more
+    return body
+
+
 def build_routes(store: Store, controls: Controls) -> FastAPI:
     """The FastAPI application: the API's routes under /v1, the admin surface, and the API's error bodies."""
     app = FastAPI(title="ChartMogul API emulator", version=EMULATOR_VERSION, docs_url=None, redoc_url=None,
@@ -82,6 +104,10 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     _add_error_handlers(app)
     _add_data_source_routes(app, store)
     _add_plan_routes(app, store)
+    from .plan_group_routes import add_plan_group_routes  # imports this module: loaded once both exist
+    from .plan_groups import PlanGroups
+
+    add_plan_group_routes(app, PlanGroups(store))
     _add_admin_routes(app, store, controls)
     return app
 
@@ -89,7 +115,7 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def on_problem(request: Request, problem: ApiProblem) -> Response:
-        rails = request.url.path.startswith(("/v1/plans", "/v1/import/plans"))
+        rails = request.url.path.startswith(("/v1/plans", "/v1/import/plans", "/v1/plan_groups"))
         return _problem_response(problem, RAILS_JSON if rails else JSON)
 
     @app.exception_handler(StarletteHTTPException)
@@ -149,18 +175,9 @@ def _add_plan_routes(app: FastAPI, store: Store) -> None:
             data_source_uuid=query.get("data_source_uuid") or None,
             external_id=query.get("external_id") or None,
             system=query.get("system") or None,
-            cursor=query.get("cursor") or None,
-            per_page=_int_param(request, "per_page") or 200,
-            page=_int_param(request, "page"),
+            **paging(request),
         )
-        body: dict[str, Any] = {"plans": page.plans}
-        if page.current_page is not None:
-            body["current_page"] = page.current_page
-            body["total_pages"] = page.total_pages
-        if query.get("page") in (None, ""):
-            body["cursor"] = page.cursor
-            body["has_more"] = page.has_more
-        return JSONResponse(body, media_type=RAILS_JSON)
+        return JSONResponse(page_body("plans", page), media_type=RAILS_JSON)
 
     @app.get("/v1/plans/{uuid}")
     def get_plan(uuid: str) -> Response:

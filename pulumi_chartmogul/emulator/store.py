@@ -14,7 +14,7 @@ import random
 import sqlite3
 import threading
 import uuid as uuid_module
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,12 +81,15 @@ def unprocessable(errors: Mapping[str, str]) -> ApiProblem:
 
 
 @dataclass(frozen=True)
-class PlanPage:
-    plans: list[dict[str, Any]]
+class Page:
+    """One page of a listing: its items and the paging fields (None where the answer carries none)."""
+
+    items: list[dict[str, Any]]
     has_more: bool
     cursor: str | None
     current_page: int | None
     total_pages: int | None
+    numbered: bool = False  # asked for by page number (deprecated): no cursor, no has_more
 
 
 def _now_iso() -> str:
@@ -174,6 +177,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
         self._db.executescript(_SCHEMA)
+        self._extra_tables: list[str] = []
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -197,10 +201,18 @@ class Store:
             return f"{prefix}_{uuid_module.uuid4()}"
         return f"{prefix}_{uuid_module.UUID(int=self._ids.getrandbits(128), version=4)}"
 
+    def extend_schema(self, schema: str, tables: Sequence[str]) -> None:
+        """Add the tables of another part of the account (e.g. plan groups): created now, emptied by reset()."""
+        with self._lock:
+            self._db.executescript(schema)
+        self._extra_tables.extend(tables)
+
     def reset(self) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM plans")
             db.execute("DELETE FROM data_sources")
+            for table in self._extra_tables:
+                db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
         with self._lock:
@@ -343,52 +355,54 @@ class Store:
         data_source_uuid: str | None = None,
         external_id: str | None = None,
         system: str | None = None,
+        plan_group_uuid: str | None = None,
         cursor: str | None = None,
         per_page: int = MAX_PER_PAGE,
         page: int | None = None,
-    ) -> PlanPage:
+    ) -> Page:
         """One page of the plans matching the filters: by ``cursor`` (the current API) or by ``page`` number."""
-        base, params = _plan_filter(data_source_uuid, external_id, system)
+        base, params = _plan_filter(data_source_uuid, external_id, system, plan_group_uuid)
+        return self._page(
+            select="SELECT plans.*, data_sources.created_at AS cursor_time", base=base, params=params,
+            order="plans.seq", cursor=cursor, per_page=per_page, page=page,
+            to_json=lambda row: _plan_json(row, list_item=True),
+        )
+
+    def _page(self, *, select: str, base: str, params: tuple[Any, ...], order: str, cursor: str | None,
+              per_page: int, page: int | None, to_json: Callable[[sqlite3.Row], dict[str, Any]]) -> Page:
+        """One page of a listing (``select`` names a ``cursor_time`` column, ``order`` the row's ``seq``).
+
+        By ``cursor``: the rows after that position; the first page (no cursor) also carries the deprecated
+        page counters. Every page that lists something carries a cursor, the last one included (``has_more``
+        alone says whether to go on), as the real API's recordings show. By ``page`` number: offset paging,
+        no cursor.
+        """
         per_page = max(1, min(per_page, MAX_PER_PAGE))
         with self._lock:
             total = self._db.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
             if page is not None:
-                return self._numbered_page(base, params, total, per_page, max(page, 1))
+                rows = self._db.execute(f"{select} {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                                        (*params, per_page, (max(page, 1) - 1) * per_page)).fetchall()
+                return Page([to_json(r) for r in rows], has_more=False, cursor=None, current_page=max(page, 1),
+                            total_pages=math.ceil(total / per_page), numbered=True)
             after = _decode_cursor(cursor) if cursor else 0
-            rows = self._db.execute(
-                f"SELECT plans.*, data_sources.created_at AS ds_created {base} AND plans.seq > ?"
-                " ORDER BY plans.seq LIMIT ?",
-                (*params, after, per_page + 1),
-            ).fetchall()
+            rows = self._db.execute(f"{select} {base} AND {order} > ? ORDER BY {order} LIMIT ?",
+                                    (*params, after, per_page + 1)).fetchall()
         has_more = len(rows) > per_page
         rows = rows[:per_page]
-        next_cursor = _encode_cursor(rows[-1]["ds_created"], rows[-1]["seq"]) if has_more else None
+        next_cursor = _encode_cursor(rows[-1]["cursor_time"], rows[-1]["seq"]) if rows else cursor
         first_page = cursor is None
-        return PlanPage(
-            [_plan_json(r, list_item=True) for r in rows],
+        return Page(
+            [to_json(r) for r in rows],
             has_more=has_more,
             cursor=next_cursor,
             current_page=1 if first_page else None,
             total_pages=math.ceil(total / per_page) if first_page else None,
         )
 
-    def _numbered_page(self, base: str, params: tuple[Any, ...], total: int, per_page: int, page: int) -> PlanPage:
-        """The deprecated ``page=`` paging: no cursor, ``current_page`` and ``total_pages`` (holds the lock)."""
-        rows = self._db.execute(
-            f"SELECT plans.*, data_sources.created_at AS ds_created {base} ORDER BY plans.seq LIMIT ? OFFSET ?",
-            (*params, per_page, (page - 1) * per_page),
-        ).fetchall()
-        return PlanPage(
-            [_plan_json(r, list_item=True) for r in rows],
-            has_more=False,
-            cursor=None,
-            current_page=page,
-            total_pages=math.ceil(total / per_page),
-        )
 
-
-def _plan_filter(data_source_uuid: str | None, external_id: str | None,
-                 system: str | None) -> tuple[str, tuple[Any, ...]]:
+def _plan_filter(data_source_uuid: str | None, external_id: str | None, system: str | None,
+                 plan_group_uuid: str | None = None) -> tuple[str, tuple[Any, ...]]:
     """The ``FROM … WHERE …`` of a plan listing and its parameters."""
     where, params = ["1 = 1"], []
     if data_source_uuid:
@@ -400,5 +414,8 @@ def _plan_filter(data_source_uuid: str | None, external_id: str | None,
     if system:
         where.append("data_sources.system = ?")
         params.append(system)
+    if plan_group_uuid:
+        where.append("plans.uuid IN (SELECT plan_uuid FROM plan_group_plans WHERE group_uuid = ?)")
+        params.append(plan_group_uuid)
     base = "FROM plans JOIN data_sources ON data_sources.uuid = plans.data_source_uuid WHERE " + " AND ".join(where)
     return base, tuple(params)

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ReadResult, ResourceProvider
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+)
 from pulumi.runtime.rpc import contains_unknowns
 
 from ..errors import (
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
     from ..specs import ResourceSpec
 
 PROVIDER_KEY = "__provider"
+R = TypeVar("R", bound=Resource)
 
 
 @dataclass(frozen=True)
@@ -80,9 +90,11 @@ def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResu
 def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
     from ..specs import describe_error
 
-    prop = str((error.get("loc") or ("",))[0])
+    loc = tuple(error.get("loc") or ("",))
+    prop = str(loc[0])
+    where = prop + "".join(f"[{part}]" for part in loc[1:])  # an item of a list: plans[2]
     known = ", ".join(spec.model_fields)
-    return CheckFailure(prop, describe_error(error, prop, unknown="a property of this resource",
+    return CheckFailure(prop, describe_error(error, where, unknown="a property of this resource",
                                              known_fields=lambda _loc: known))
 
 
@@ -123,6 +135,7 @@ def create_without_duplicates(
     what: str,
     max_resends: int = MAX_CREATE_RESENDS,
     could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
+    unanswered_settle_seconds: float | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
 
@@ -134,6 +147,13 @@ def create_without_duplicates(
     ``could_be_ours`` proves the found object older than this create or different from what it sent: then it
     was there before (made by hand, say), and :class:`AlreadyExistsError` is raised as if the first POST had
     been answered, so it is never taken over without ``adopt=True``.
+
+    ``unanswered_settle_seconds`` is for objects the server does not refuse twice (plan groups: names are not
+    unique). A POST that got no answer at all (reset, read timeout) may still be running on the server, so a
+    lookup that does not find it proves nothing, and a re-send could make a second object that no "already
+    exists" would stop. With it set, such a POST is never re-sent: the lookup is repeated for that long, and if
+    the object has not appeared the create fails as an :class:`OutcomeUnknownError`. (A 5xx answer means the
+    server finished with the request, so a lookup after it is conclusive and the POST may be re-sent.)
 
     When it gives up after an ambiguous attempt -- the lookup itself failed, or the re-sends ran out -- the
     object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
@@ -157,9 +177,14 @@ def create_without_duplicates(
             if not _may_have_landed(exc):
                 raise
             ambiguous = exc
-        found = _look_up(find, ambiguous, what)
+        unanswered = unanswered_settle_seconds is not None and isinstance(ambiguous, TransportError)
+        settle = (unanswered_settle_seconds or 0.0) if unanswered else 0.0
+        found = _look_up(find, ambiguous, what, settle_seconds=settle)
         if found is not None:
             return _ours(found, could_be_ours, what), True
+        if unanswered:
+            raise _outcome_unknown(what, ambiguous, "and it was not sent again: the server accepts a second one, "
+                                   "and the first may still take effect")
     assert ambiguous is not None
     raise _outcome_unknown(what, ambiguous, f"and after {attempts} attempts, each re-sent only once a lookup had "
                            "not found it, the last one may still take effect")
@@ -172,13 +197,19 @@ def _ours(found: dict[str, Any], could_be_ours: Callable[[dict[str, Any]], bool]
     return found
 
 
-def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError,
-             what: str) -> dict[str, Any] | None:
-    try:
-        return find()
-    except ChartMogulError as exc:
-        raise _outcome_unknown(what, ambiguous, f"and looking it up failed too ({exc}), so it was not sent again") \
-            from None
+def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError, what: str,
+             settle_seconds: float = 0.0) -> dict[str, Any] | None:
+    """``find()``; with ``settle_seconds``, again every quarter second until it finds the object or time is up."""
+    deadline = time.monotonic() + settle_seconds if settle_seconds > 0 else None
+    while True:
+        try:
+            found = find()
+        except ChartMogulError as exc:
+            raise _outcome_unknown(what, ambiguous,
+                                   f"and looking it up failed too ({exc}), so it was not sent again") from None
+        if found is not None or deadline is None or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.25)
 
 
 def _outcome_unknown(what: str, ambiguous: ChartMogulError, detail: str) -> OutcomeUnknownError:
@@ -298,10 +329,17 @@ class ChartMogulProvider(ResourceProvider):
     # -- what every resource does the same way -------------------------------------------------------
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh: one GET. Gone means dropped from the state; the inputs follow the object, so drift diffs."""
+        """Refresh (and get()): one GET. Gone means dropped from the state; the inputs follow the object, so drift
+        diffs."""
         try:
             found = self._get(id_)
         except NotFoundError:
+            if "uuid" not in props:
+                # A get() (ResourceOptions(id=...)): the engine sends the declared props, which have no uuid yet,
+                # and would keep a resource with no outputs if told it is gone. Missing is an error there.
+                resource = self.spec_name.removesuffix("Spec")
+                raise NotFoundError(f"{resource}.get: no {resource} with uuid {id_!r} exists in ChartMogul",
+                                    status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
         return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
@@ -339,3 +377,18 @@ class ChartMogulProvider(ResourceProvider):
                     param=param,
                 ) from None
             return existing, True
+
+
+def read_existing(cls: type[R], provider: ChartMogulProvider, resource_name: str, id_: pulumi.Input[str],
+                  outputs: Sequence[str], opts: pulumi.ResourceOptions | None) -> R:
+    """``cls.get``: a resource the program reads but does not manage (Pulumi's usual static ``get``).
+
+    ``pulumi.dynamic.Resource`` has none, so the resource is registered with ``ResourceOptions(id=...)``: the
+    engine then runs a Read step (in preview too) instead of a create, refreshes it like any other resource,
+    and never deletes it. ``cls.__init__`` is bypassed (its required arguments are what is being read); the
+    outputs are declared as ``None`` so that they are filled from the read.
+    """
+    resource = cls.__new__(cls)
+    Resource.__init__(resource, provider, resource_name, dict.fromkeys(outputs),
+                      pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id_)))
+    return resource

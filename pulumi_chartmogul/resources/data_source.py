@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
 
 POLICY = FieldPolicy(
     update=frozenset(),
@@ -123,3 +123,10 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
             "created_at": None,
         }
         super().__init__(DataSourceProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> DataSource:
+        """The existing data source with uuid ``id``, read (at every preview, up and refresh) but not managed:
+        the program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
+        return read_existing(DataSource, DataSourceProvider(), resource_name, id,
+                             ("uuid", "name", "system", "status", "created_at"), opts)

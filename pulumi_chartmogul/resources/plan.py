@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -136,3 +136,10 @@ class Plan(Resource, module="chartmogul", name="Plan"):
             "uuid": None,
         }
         super().__init__(PlanProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Plan:
+        """The existing plan with uuid ``id``, read (at every preview, up and refresh) but not managed: the
+        program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
+        return read_existing(Plan, PlanProvider(), resource_name, id,
+                             ("uuid", *API_FIELDS), opts)

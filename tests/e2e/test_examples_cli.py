@@ -22,9 +22,13 @@ def test_quickstart(tmp_path: Path, emulator: Emulator) -> None:
     outputs = project.outputs()
     assert outputs["data_source_uuid"] == sources["Quickstart billing"]["uuid"]
     assert outputs["plans"] == {external_id: p["uuid"] for (_, external_id), p in plans.items()}
+    [group] = emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"]
+    assert (outputs["plan_group_uuid"], group["name"], group["plans_count"]) == (
+        group["uuid"], "Quickstart paid plans", 2)
     project.pulumi("preview", "--expect-no-changes")
     project.pulumi("destroy", "--yes")
     assert api_sources(emulator) == {} and api_plans(emulator) == {}
+    assert emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"] == []
 
 
 def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> None:

@@ -42,6 +42,16 @@ def _api_error(call: Any) -> tuple[int, bytes]:
     return cause.response.status_code, body
 
 
+def _monthly_plans(config: Any, data_source_uuid: str, prefix: str, count: int = 3) -> list[Any]:
+    """``count`` monthly plans made with the client, external ids ``<prefix>_<i>``."""
+    return [
+        chartmogul.Plan.create(config, data={"data_source_uuid": data_source_uuid, "name": f"Plan {i}",
+                                             "interval_count": 1, "interval_unit": "month",
+                                             "external_id": f"{prefix}_{i}"}).get()
+        for i in range(count)
+    ]
+
+
 def test_data_source_lifecycle(emulator: Emulator, config: Any) -> None:
     before = datetime.now(UTC)
     created = chartmogul.DataSource.create(config, data={"name": "Official client"}).get()
@@ -85,12 +95,7 @@ def test_data_source_with_flags(emulator: Emulator, config: Any) -> None:
 def test_plan_lifecycle(emulator: Emulator, config: Any) -> None:
     source = chartmogul.DataSource.create(config, data={"name": "Plans"}).get()
     other = chartmogul.DataSource.create(config, data={"name": "Other"}).get()
-    plans = [
-        chartmogul.Plan.create(config, data={"data_source_uuid": source.uuid, "name": f"Plan {i}",
-                                             "interval_count": 1, "interval_unit": "month",
-                                             "external_id": f"plan_{i}"}).get()
-        for i in range(3)
-    ]
+    plans = _monthly_plans(config, source.uuid, "plan")
     generated = chartmogul.Plan.create(config, data={"data_source_uuid": other.uuid, "name": "No id",
                                                      "interval_count": 7, "interval_unit": "day"}).get()
     for plan in plans:
@@ -108,7 +113,7 @@ def test_plan_lifecycle(emulator: Emulator, config: Any) -> None:
         page = chartmogul.Plan.all(config, data_source_uuid=source.uuid, per_page=2, cursor=page.cursor).get()
         walked += [plan.uuid for plan in page.plans]
     assert sorted(walked) == sorted(plan.uuid for plan in plans)
-    assert page.cursor is None
+    assert page.cursor, "a last page still carries a cursor, as in the real API"
     everything = chartmogul.Plan.all(config).get()
     assert {plan.uuid for plan in everything.plans} == {plan.uuid for plan in [*plans, generated]}
 
@@ -155,3 +160,44 @@ def test_bad_key_raises_api_error(emulator: Emulator) -> None:
     assert status == 401
     assert json.loads(body) == {"code": 401, "message": "No valid API key provided", "param": None}
     assert chartmogul.Ping.ping(_config(emulator)).get().data == "pong!"
+
+
+def test_plan_group_lifecycle(emulator: Emulator, config: Any) -> None:
+    source = chartmogul.DataSource.create(config, data={"name": "Grouped"}).get()
+    plans = _monthly_plans(config, source.uuid, "grouped")
+    created = chartmogul.PlanGroup.create(config, data={"name": "Self-serve",
+                                                        "plans": [plans[0].uuid, plans[1].uuid]}).get()
+    assert isinstance(created, chartmogul.PlanGroup)
+    assert (created.name, created.plans_count) == ("Self-serve", 2)
+    assert created.uuid.startswith("plg_")
+
+    retrieved = chartmogul.PlanGroup.retrieve(config, uuid=created.uuid).get()
+    assert (retrieved.uuid, retrieved.name, retrieved.plans_count) == (created.uuid, "Self-serve", 2)
+    listed = chartmogul.PlanGroup.all(config).get()
+    assert [group.uuid for group in listed.plan_groups] == [created.uuid]
+    assert listed.has_more is False
+
+    # all(uuid=...) is the group's plans, walked by cursor the way the client exposes it.
+    page = chartmogul.PlanGroup.all(config, uuid=created.uuid, per_page=1).get()
+    walked = [plan.uuid for plan in page.plans]
+    while page.has_more:
+        page = chartmogul.PlanGroup.all(config, uuid=created.uuid, per_page=1, cursor=page.cursor).get()
+        walked += [plan.uuid for plan in page.plans]
+    assert walked == [plans[0].uuid, plans[1].uuid]
+    assert page.cursor, "recorded: the last page of a group's plans has a cursor and has_more false"
+
+    # PATCH answers 200 with the group (unlike a plan's 202), so this client returns it; plans replaces.
+    modified = chartmogul.PlanGroup.modify(config, uuid=created.uuid,
+                                           data={"name": "Renamed", "plans": [plans[2].uuid]}).get()
+    assert (modified.name, modified.plans_count) == ("Renamed", 1)
+    members = chartmogul.PlanGroup.all(config, uuid=created.uuid).get().plans
+    assert [(plan.uuid, plan.external_id) for plan in members] == [(plans[2].uuid, "grouped_2")]
+
+    status, body = _api_error(lambda: chartmogul.PlanGroup.create(config, data={}))
+    assert status == 422
+    assert json.loads(body)["error_details"][1] == {"param": "plan_ids", "code": "blank",
+                                                    "message": "Plan ids can't be blank"}
+
+    assert chartmogul.PlanGroup.destroy(config, uuid=created.uuid).get() is None
+    status, body = _api_error(lambda: chartmogul.PlanGroup.retrieve(config, uuid=created.uuid))
+    assert (status, json.loads(body)) == (404, {"error": "Plan group not found"})

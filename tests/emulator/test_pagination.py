@@ -36,7 +36,8 @@ def _walk(emulator: Emulator, per_page: int, pause: float = 0.0, **filters: str)
         body = response.json()
         pages.append(body["plans"])
         if not body["has_more"]:
-            assert body["cursor"] is None
+            # The last page still carries a cursor, as the real API's recordings show: only has_more stops.
+            assert isinstance(body["cursor"], str) and body["cursor"]
             return pages
         params = {"per_page": per_page, **filters, "cursor": body["cursor"]}
         time.sleep(pause)
@@ -69,8 +70,12 @@ def test_first_page_carries_page_counters_and_cursor_pages_do_not(emulator: Emul
     assert set(second) == {"plans", "cursor", "has_more"}
     assert second["has_more"] is True
     third = emulator.api("GET", "/plans", params={"per_page": 3, "cursor": second["cursor"]}).json()
-    assert third == {"plans": third["plans"], "cursor": None, "has_more": False}
+    assert third == {"plans": third["plans"], "cursor": third["cursor"], "has_more": False}
     assert len(third["plans"]) == 1
+    # A last page has a non-empty cursor (recorded for plans, 2023-10); following it finds nothing more.
+    assert isinstance(third["cursor"], str) and third["cursor"]
+    beyond = emulator.api("GET", "/plans", params={"per_page": 3, "cursor": third["cursor"]}).json()
+    assert beyond == {"plans": [], "cursor": third["cursor"], "has_more": False}
 
     walked = _uuids(body["plans"] + second["plans"] + third["plans"])
     assert sorted(walked) == sorted(_uuids(created))
@@ -80,9 +85,10 @@ def test_first_page_carries_page_counters_and_cursor_pages_do_not(emulator: Emul
 def test_list_items_are_full_plan_objects(emulator: Emulator, make_source: MakeSource, make_plan: MakePlan) -> None:
     source = make_source()
     plan = make_plan(source["uuid"], name="Silver", interval_count=3, interval_unit="day", external_id="silver")
-    assert_json(emulator.api("GET", "/plans"), 200,
-                {"plans": [plan], "current_page": 1, "total_pages": 1, "cursor": None, "has_more": False},
-                RAILS_JSON)
+    response = emulator.api("GET", "/plans")
+    assert_json(response, 200, {"plans": [plan], "current_page": 1, "total_pages": 1,
+                                "cursor": response.json()["cursor"], "has_more": False}, RAILS_JSON)
+    assert response.json()["cursor"]
 
 
 def test_cursor_walk_has_no_gaps_or_repeats_while_plans_are_created(emulator: Emulator,

@@ -7,7 +7,7 @@ import pytest
 from testkit.emulator import Emulator
 from testkit.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
 from testkit.inputs import host_config
-from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN
 from tests.lifecycle.conftest import API_KEY
 
@@ -15,7 +15,8 @@ from tests.lifecycle.conftest import API_KEY
 def test_every_bad_input_is_refused_by_check_through_the_host_with_no_request(
         engine: Engine, emulator: Emulator) -> None:
     for bad in BAD_INPUTS:
-        provider = DATA_SOURCE_PROVIDER if bad.type_token == DATA_SOURCE else PLAN_PROVIDER
+        provider = {DATA_SOURCE: DATA_SOURCE_PROVIDER, PLAN: PLAN_PROVIDER, PLAN_GROUP: PLAN_GROUP_PROVIDER}[
+            bad.type_token]
         with pytest.raises(CheckFailed) as caught:
             engine.up(bad.type_token, "bad", bad.inputs(), provider=provider)
         failures = dict(caught.value.failures)

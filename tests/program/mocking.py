@@ -30,6 +30,7 @@ from pulumi.runtime.settings import ROOT, get_root_resource
 REPO = Path(__file__).resolve().parents[2]
 DATA_SOURCE_TYPE = "pulumi-python:dynamic/chartmogul:DataSource"
 PLAN_TYPE = "pulumi-python:dynamic/chartmogul:Plan"
+PLAN_GROUP_TYPE = "pulumi-python:dynamic/chartmogul:PlanGroup"
 
 
 @dataclass
@@ -55,8 +56,9 @@ class Recorder(Mocks):
         return resource_id, outputs
 
     def respond(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        prefix = {DATA_SOURCE_TYPE: "ds", PLAN_TYPE: "pl"}.get(args.typ, "id")
-        resource_id = f"{prefix}_{uuid.uuid4()}"
+        prefix = {DATA_SOURCE_TYPE: "ds", PLAN_TYPE: "pl", PLAN_GROUP_TYPE: "plg"}.get(args.typ, "id")
+        # A read (ResourceOptions(id=...), what get() registers) keeps the id it asked for.
+        resource_id = args.resource_id or f"{prefix}_{uuid.uuid4()}"
         outputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
         return resource_id, {**outputs, "uuid": resource_id}
 

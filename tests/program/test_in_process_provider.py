@@ -26,10 +26,11 @@ def listed(emulator: Emulator, path: str, field: str) -> list[dict[str, Any]]:
 
 def test_bootstrap_program_creates_the_demo_catalog_in_the_emulator(emulator: Emulator) -> None:
     config = yaml.safe_load((REPO / "Pulumi.demo.yaml").read_text())["config"]
-    catalog = config["chartmogul-bootstrap:catalog"]
+    catalog, groups = config["chartmogul-bootstrap:catalog"], config["chartmogul-bootstrap:plan_groups"]
     mocks = ProviderInProcess(config=provider_config(emulator), project="chartmogul-bootstrap")
     with mocked(mocks, project="chartmogul-bootstrap", stack="demo") as harness:
-        exports = harness.run_path(REPO, {"chartmogul-bootstrap:catalog": catalog})
+        exports = harness.run_path(REPO, {"chartmogul-bootstrap:catalog": catalog,
+                                          "chartmogul-bootstrap:plan_groups": groups})
 
     sources = {s["name"]: s for s in listed(emulator, "/data_sources", "data_sources")}
     plans = {p["external_id"]: p for p in listed(emulator, "/plans?per_page=200", "plans")}
@@ -45,6 +46,12 @@ def test_bootstrap_program_creates_the_demo_catalog_in_the_emulator(emulator: Em
     for registration in harness.mocks.of_type(PLAN_TYPE):
         assert registration.outputs["uuid"] == registration.id == plans[registration.inputs["external_id"]]["uuid"]
     assert len(harness.mocks.of_type(DATA_SOURCE_TYPE)) == 2
+    # Each group holds the plans it names, across data sources.
+    live_groups = {g["name"]: g for g in listed(emulator, "/plan_groups", "plan_groups")}
+    assert exports["plan_groups"] == {name: g["uuid"] for name, g in live_groups.items()}
+    for group in groups:
+        members = listed(emulator, f"/plan_groups/{live_groups[group['name']]['uuid']}/plans", "plans")
+        assert sorted(p["uuid"] for p in members) == sorted(plans[ref["external_id"]]["uuid"] for ref in group["plans"])
 
 
 def test_adopt_existing_example_takes_over_hand_made_objects(emulator: Emulator) -> None:

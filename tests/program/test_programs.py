@@ -12,7 +12,7 @@ import pytest
 
 from pulumi_chartmogul.catalog import CatalogError
 
-from .mocking import DATA_SOURCE_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
+from .mocking import DATA_SOURCE_TYPE, PLAN_GROUP_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 EXAMPLES = REPO / "examples"
@@ -94,6 +94,9 @@ def test_quickstart_example() -> None:
     assert {r.inputs["data_source_uuid"] for r in plans.values()} == {source.id}
     assert {(r.inputs["interval_count"], r.inputs["interval_unit"]) for r in plans.values()} == {
         (1, "month"), (3, "month"), (1, "year")}
+    (group,) = harness.mocks.of_type(PLAN_GROUP_TYPE)
+    assert exports["plan_group_uuid"] == group.id
+    assert group.inputs["plans"] == [plans["team_quarterly"].id, plans["enterprise_yearly"].id]
 
 
 @pytest.mark.parametrize(("stack", "endpoint", "protect"), [

@@ -51,16 +51,24 @@ def all_sources(emulator: Emulator) -> list[dict[str, Any]]:
     return list(_get(emulator, "/data_sources")["data_sources"])
 
 
-def all_plans(emulator: Emulator) -> list[dict[str, Any]]:
-    """Every plan in the emulator, following the cursor."""
-    plans: list[dict[str, Any]] = []
+def _every(emulator: Emulator, path: str, key: str) -> list[dict[str, Any]]:
+    """Every item of a cursor-paginated listing (a last page has a cursor too: only has_more stops)."""
+    items: list[dict[str, Any]] = []
     params: dict[str, Any] = {"per_page": 200}
     while True:
-        page = _get(emulator, "/plans", **params)
-        plans.extend(page["plans"])
-        if not page.get("has_more") or not page.get("cursor"):
-            return plans
+        page = _get(emulator, path, **params)
+        items.extend(page[key])
+        if not page.get("has_more"):
+            return items
         params["cursor"] = page["cursor"]
+
+
+def all_plans(emulator: Emulator) -> list[dict[str, Any]]:
+    return _every(emulator, "/plans", "plans")
+
+
+def all_plan_groups(emulator: Emulator) -> list[dict[str, Any]]:
+    return _every(emulator, "/plan_groups", "plan_groups")
 
 
 @dataclass
@@ -86,15 +94,15 @@ def _extra(counter: Counter[Any]) -> int:
 
 
 def account(emulator: Emulator, state: Iterable[ResourceState]) -> Accounting:
-    sources, plans = all_sources(emulator), all_plans(emulator)
-    live = {s["uuid"] for s in sources} | {p["uuid"] for p in plans}
+    sources, plans, groups = all_sources(emulator), all_plans(emulator), all_plan_groups(emulator)
+    live = {s["uuid"] for s in sources} | {p["uuid"] for p in plans} | {g["uuid"] for g in groups}
     tracked = {s.id for s in state}
     # Every test here gives each declared object a unique name, so equal names mean one object made twice,
     # even where the server's uniqueness rule (name; data source + external_id) would not catch it.
     duplicates = _extra(Counter(s["name"] for s in sources)) + max(
         _extra(Counter((p["data_source_uuid"], p["name"]) for p in plans)),
         _extra(Counter((p["data_source_uuid"], p["external_id"]) for p in plans)),
-    )
+    ) + _extra(Counter(g["name"] for g in groups))  # the API does not refuse a second group with a name
     return Accounting(objects=len(live), duplicates=duplicates, orphans=sorted(live - tracked),
                       stale=sorted(tracked - live))
 

@@ -4,6 +4,8 @@ Faults: 429 with and without ``Retry-After``, 500, 502, 503, 504, ``commit_then_
 the connection is reset before the answer) and a response slower than the read timeout (``delay`` 1.5 s against
 ``chartmogul:timeoutSeconds`` 1; the request still takes effect when the delay is over). Operations: create, read
 (refresh), update, delete; DataSource has no update (any change replaces it), so it has create/read/delete only.
+Resources: DataSource, Plan, PlanGroup. A plan group's create looks its name up before the POST as well; a POST of
+one that got no answer is never re-sent (its name is not unique), only looked up until it shows.
 
 Two budgets:
 
@@ -43,7 +45,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from testkit.emulator import Emulator, running_emulator
 from testkit.harness import Engine, ProviderHost, ProviderHostError, ResourceState
 from testkit.inputs import host_config, plan_inputs, source_inputs
-from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 from tests.reliability.naive_provider import NaivePlanProvider
 from tests.reliability.report import REPORT, MatrixRow
 from tests.reliability.support import (
@@ -51,6 +53,7 @@ from tests.reliability.support import (
     Accounting,
     access_log,
     account,
+    all_plan_groups,
     all_plans,
     log_size,
     route_delta,
@@ -91,7 +94,8 @@ FAILURE_TEXT: dict[str, tuple[str, ...]] = {
     "commit_then_drop": ("could not reach ChartMogul", "Remote end closed connection without response"),
     SLOW: ("could not reach ChartMogul", "timed out"),
 }
-OPS = {"DataSource": ("create", "read", "delete"), "Plan": ("create", "read", "update", "delete")}
+OPS = {"DataSource": ("create", "read", "delete"), "Plan": ("create", "read", "update", "delete"),
+       "PlanGroup": ("create", "read", "update", "delete")}
 ROUTES = {
     ("DataSource", "create"): ("POST", "/v1/data_sources"),
     ("DataSource", "read"): ("GET", "/v1/data_sources/{uuid}"),
@@ -100,9 +104,20 @@ ROUTES = {
     ("Plan", "read"): ("GET", "/v1/plans/{uuid}"),
     ("Plan", "update"): ("PATCH", "/v1/plans/{uuid}"),
     ("Plan", "delete"): ("DELETE", "/v1/plans/{uuid}"),
+    ("PlanGroup", "create"): ("POST", "/v1/plan_groups"),
+    ("PlanGroup", "read"): ("GET", "/v1/plan_groups/{uuid}"),
+    ("PlanGroup", "update"): ("PATCH", "/v1/plan_groups/{uuid}"),
+    ("PlanGroup", "delete"): ("DELETE", "/v1/plan_groups/{uuid}"),
 }
-LOOKUP = {"DataSource": ("GET", "/v1/data_sources"), "Plan": ("GET", "/v1/plans")}  # list by natural key
-CONFIRM = {"DataSource": ("GET", "/v1/data_sources/{uuid}"), "Plan": ("GET", "/v1/plans/{uuid}")}
+# list by natural key (name for a plan group)
+LOOKUP = {"DataSource": ("GET", "/v1/data_sources"), "Plan": ("GET", "/v1/plans"),
+          "PlanGroup": ("GET", "/v1/plan_groups")}
+CONFIRM = {"DataSource": ("GET", "/v1/data_sources/{uuid}"), "Plan": ("GET", "/v1/plans/{uuid}"),
+           "PlanGroup": ("GET", "/v1/plan_groups/{uuid}")}
+# A plan group's create looks its name up once before the POST (names are not unique: an existing group is
+# refused, or adopted), and a plan group is created with 200, not 201.
+LOOKUPS_BEFORE_POST = {"DataSource": 0, "Plan": 0, "PlanGroup": 1}
+CREATED = {"DataSource": 201, "Plan": 201, "PlanGroup": 200}
 
 
 @dataclass(frozen=True)
@@ -175,7 +190,9 @@ def _cells() -> list[Cell]:
              for fault in FAULTS]
     for resource in OPS:
         for fault in sorted(LANDS):
-            cells.append(Cell(resource, "create", fault, "exhausted", scope="op+lookup"))
+            if resource != "PlanGroup":
+                # A plan group's lookup is also the name check before its POST: with it failing, no POST is sent.
+                cells.append(Cell(resource, "create", fault, "exhausted", scope="op+lookup"))
             cells.append(Cell(resource, "delete", fault, "exhausted", scope="op+confirm"))
     cells.append(Cell("Plan", "create", "commit_then_drop", "transient", control=True))
     return cells
@@ -231,6 +248,8 @@ def _last_line(details: str) -> str:
 def _type_and_provider(cell: Cell) -> tuple[str, str]:
     if cell.resource == "DataSource":
         return DATA_SOURCE, DATA_SOURCE_PROVIDER
+    if cell.resource == "PlanGroup":
+        return PLAN_GROUP, PLAN_GROUP_PROVIDER
     return PLAN, NAIVE_PROVIDER if cell.control else PLAN_PROVIDER
 
 
@@ -242,16 +261,20 @@ def run_cell(cell: Cell, lane: Lane) -> CellResult:
     type_token, provider = _type_and_provider(cell)
     name = f"obj-{cell.slug}"
 
-    # -- set up, no faults: the parent data source, and the object itself unless the cell creates it
-    if cell.resource == "Plan":
+    # -- set up, no faults: the parent data source (and a member plan), and the object unless the cell creates it
+    if cell.resource in ("Plan", "PlanGroup"):
         _, run.state["source"] = engine.up(DATA_SOURCE, f"src-{cell.slug}", source_inputs(f"src-{cell.slug}"),
                                            provider=DATA_SOURCE_PROVIDER)
         inputs = plan_inputs(run.state["source"].id, name)
     else:
         inputs = source_inputs(name)
+    renamed = {**inputs, "name": f"Renamed {cell.slug}", "interval_count": 3}
+    if cell.resource == "PlanGroup":
+        _, run.state["member"] = engine.up(PLAN, f"member-{cell.slug}", inputs, provider=PLAN_PROVIDER)
+        inputs = {"name": name, "plans": [run.state["member"].id], "adopt": False}
+        renamed = {**inputs, "name": f"Renamed {cell.slug}"}
     if cell.op != "create":
         _, run.state["object"] = engine.up(type_token, name, inputs, provider=provider)
-    renamed = {**inputs, "name": f"Renamed {cell.slug}", "interval_count": 3}
 
     # -- the operation under the fault
     emulator.set_faults(cell.rules())
@@ -319,7 +342,8 @@ def _check_outcome(run: _Run, error: ProviderHostError | None, renamed: dict[str
             for text in texts:
                 run.expect(text in last, f"error does not say {text!r}: {last!r}")
     if cell.op == "update":
-        [live] = [p for p in all_plans(run.lane.emulator) if p["uuid"] == run.state["object"].id]
+        listed = all_plan_groups(run.lane.emulator) if cell.resource == "PlanGroup" else all_plans(run.lane.emulator)
+        [live] = [p for p in listed if p["uuid"] == run.state["object"].id]
         if error is None:
             run.expect(live["name"] == renamed["name"] == run.state["object"].outputs["name"],
                        f"update did not reach ChartMogul and the state: {live}")
@@ -340,14 +364,19 @@ def _check_requests(run: _Run, routes: Counter[str], log: list[tuple[str, str, i
         else:
             run.expect(sent <= 1 + EXHAUSTED_MAX_RETRIES, f"{cell.route} sent {sent} times with maxRetries 2")
         return
+    before_post = LOOKUPS_BEFORE_POST[cell.resource]
     if cell.fault not in AMBIGUOUS_FOR_POST:
         # the server surely did nothing: plain retry, no lookup
         expected_sent = 2 if cell.budget == "transient" else 1 + EXHAUSTED_MAX_RETRIES
         run.expect(sent == expected_sent, f"POST sent {sent} times, expected {expected_sent}")
-        run.expect(lookups == 0, f"{lookups} lookups for a fault that cannot have created anything")
+        run.expect(lookups == before_post, f"{lookups - before_post} lookups for a fault that cannot have created "
+                                           "anything")
         return
-    run.expect(lookups >= 1, "an ambiguous create was not looked up")
-    if cell.fault == "commit_then_drop" and cell.scope == "op":
+    run.expect(lookups >= 1 + before_post, "an ambiguous create was not looked up")
+    if cell.resource == "PlanGroup" and cell.fault in LANDS:
+        # Unanswered: waited for by lookups, never re-sent (nothing would refuse a second group with the name).
+        run.expect(sent == 1, f"an unanswered plan-group POST was sent {sent} times")
+    elif cell.fault == "commit_then_drop" and cell.scope == "op":
         run.expect(sent == 1, f"the POST landed, yet was sent {sent} times")
     elif cell.budget == "transient" and cell.fault == SLOW:
         # Re-sent when the lookup ran before the slow POST landed (the late one is then refused as a duplicate by
@@ -361,7 +390,8 @@ def _check_requests(run: _Run, routes: Counter[str], log: list[tuple[str, str, i
         # Answered faults are logged in order: the failed POST, the lookup, then the one re-sent POST.
         method, path = ROUTES[cell.resource, cell.op]
         seen = [(m, p.split("?")[0], s) for m, p, s in log if p.split("?")[0] == path]
-        expected_log = [(method, path, int(cell.fault)), ("GET", path, 200), (method, path, 201)]
+        expected_log = [*[("GET", path, 200)] * before_post, (method, path, int(cell.fault)), ("GET", path, 200),
+                        (method, path, CREATED[cell.resource])]
         run.expect(seen == expected_log, f"requests in the log: {seen}, expected {expected_log}")
 
 

@@ -8,15 +8,19 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_chartmogul.errors import ConfigurationError
+from pulumi_chartmogul.resources._base import ChartMogulProvider
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
-from testkit.providers import DATA_SOURCE
-from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN, GOOD_SOURCE, BadInput
+from pulumi_chartmogul.resources.plan_group import PlanGroupProvider
+from testkit.providers import DATA_SOURCE, PLAN, PLAN_GROUP
+from tests.bad_inputs import BAD_INPUTS, GOOD_GROUP, GOOD_PLAN, GOOD_SOURCE, BadInput
 
 
-def provider_for(type_token: str) -> DataSourceProvider | PlanProvider:
+def provider_for(type_token: str) -> ChartMogulProvider:
     # Deliberately never configured: check and diff must not need the API.
-    return DataSourceProvider() if type_token == DATA_SOURCE else PlanProvider()
+    providers: dict[str, type[ChartMogulProvider]] = {
+        DATA_SOURCE: DataSourceProvider, PLAN: PlanProvider, PLAN_GROUP: PlanGroupProvider}
+    return providers[type_token]()
 
 
 @pytest.mark.parametrize("bad", BAD_INPUTS, ids=lambda bad: bad.label)
@@ -28,10 +32,11 @@ def test_bad_input_is_refused_with_its_field_named(bad: BadInput) -> None:
     assert bad.field in failures[bad.field]
 
 
-@pytest.mark.parametrize(("provider", "good"), [(DataSourceProvider(), GOOD_SOURCE), (PlanProvider(), GOOD_PLAN)],
-                         ids=["DataSource", "Plan"])
+@pytest.mark.parametrize(("provider", "good"), [(DataSourceProvider(), GOOD_SOURCE), (PlanProvider(), GOOD_PLAN),
+                                               (PlanGroupProvider(), GOOD_GROUP)],
+                         ids=["DataSource", "Plan", "PlanGroup"])
 def test_every_declared_field_refuses_a_value_of_the_wrong_type(
-        provider: DataSourceProvider | PlanProvider, good: dict[str, Any]) -> None:
+        provider: ChartMogulProvider, good: dict[str, Any]) -> None:
     # Taken from the spec, not from a table: a field added without a rule, or a rule loosened to Any, fails here.
     for prop in provider.spec.model_fields:
         result = provider.check({}, {**good, prop: {"not": "a value"}, "__provider": "blob"})
@@ -112,3 +117,13 @@ def test_data_source_rename_is_a_replacement() -> None:
 def test_api_calls_without_configuration_fail_clearly() -> None:
     with pytest.raises(ConfigurationError, match="configure"):
         PlanProvider().read("pl_x", {})
+
+
+def test_plan_group_membership_is_a_set() -> None:
+    olds = {**GOOD_GROUP, "uuid": "plg_x", "plans_count": 2.0, "__provider": "blob"}
+    members = GOOD_GROUP["plans"]
+    assert PlanGroupProvider().diff("plg_x", olds, {**GOOD_GROUP, "plans": members[::-1]}).changes is False
+    fewer = PlanGroupProvider().diff("plg_x", olds, {**GOOD_GROUP, "plans": members[:1]})
+    assert (fewer.changes, fewer.replaces) == (True, [])
+    renamed = PlanGroupProvider().diff("plg_x", olds, {**GOOD_GROUP, "name": "Other"})
+    assert (renamed.changes, renamed.replaces) == (True, [])

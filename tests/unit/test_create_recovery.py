@@ -125,3 +125,45 @@ class CountingLosingClient(LosingClient):
     def list_plans(self, **_filters: str) -> list[dict[str, Any]]:
         self.lookups += 1
         return []
+
+
+def test_an_unanswered_post_of_a_non_unique_object_is_waited_for_never_re_sent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan groups: the server accepts a second one with the same name, so a POST that got no answer (it may
+    still be running) is looked up until it shows, or the create fails without sending it again."""
+    from pulumi_chartmogul.errors import TransportError
+
+    clock = iter(range(100))
+    monkeypatch.setattr(_base, "time", SimpleNamespace(sleep=lambda _s: None, monotonic=lambda: next(clock)))
+    posts, lookups = [], []
+
+    def post() -> dict[str, Any]:
+        posts.append(1)
+        raise TransportError("POST /plan_groups: ReadTimeout", never_sent=False)
+
+    def find_late() -> dict[str, Any] | None:
+        lookups.append(1)
+        return {"uuid": "plg_1"} if len(lookups) == 3 else None
+
+    found, was_found = _base.create_without_duplicates(post, find_late, what="the group",
+                                                       unanswered_settle_seconds=5)
+    assert (found, was_found, len(posts), len(lookups)) == ({"uuid": "plg_1"}, True, 1, 3)
+
+    posts.clear()
+    with pytest.raises(OutcomeUnknownError, match="it was not sent again"):
+        _base.create_without_duplicates(post, lambda: None, what="the group", unanswered_settle_seconds=5)
+    assert len(posts) == 1
+
+
+def test_a_5xx_answer_is_conclusive_so_a_non_unique_object_is_re_sent() -> None:
+    posts: list[int] = []
+
+    def post() -> dict[str, Any]:
+        posts.append(1)
+        if len(posts) == 1:
+            raise ServerError("500 Internal Server Error", status=500)
+        return {"uuid": "plg_2"}
+
+    assert _base.create_without_duplicates(post, lambda: None, what="the group", unanswered_settle_seconds=5) == (
+        {"uuid": "plg_2"}, False)
+    assert len(posts) == 2

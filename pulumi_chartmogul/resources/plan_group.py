@@ -1,0 +1,196 @@
+"""``PlanGroup``: a named set of ChartMogul plans (used to report MRR by product line).
+
+``name`` and ``plans`` are patched in place with one PATCH (``plans`` replaces the membership). The membership is
+a set: order never makes a diff, and a plan listed twice is a check error. The API allows several groups with
+one name, but a name is how a lost create is found again and how ``adopt=True`` finds the group to take over,
+so a create refuses a name that a group already has unless it adopts it (and adopting needs exactly one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
+from pulumi.runtime.rpc import contains_unknowns
+
+from ..errors import AlreadyExistsError, ChartMogulError
+from ._base import (
+    ChartMogulProvider,
+    FieldPolicy,
+    check_inputs,
+    create_without_duplicates,
+    delete_confirmed,
+    diff_inputs,
+    read_existing,
+)
+
+POLICY = FieldPolicy(
+    update=frozenset({"name", "plans"}),
+    replace=frozenset(),
+)
+
+
+def _members(plans: Any) -> Any:
+    """The membership as a comparable value: a sorted list without repeats (unknowns left as they are)."""
+    if isinstance(plans, list) and not contains_unknowns(plans):
+        return sorted(set(plans))
+    return plans
+
+
+def groups_named(provider: ChartMogulProvider, name: str) -> list[dict[str, Any]]:
+    """Every plan group with exactly this name (the API allows several)."""
+    return [group for group in provider.client.list_plan_groups() if group.get("name") == name]
+
+
+def _uuids(groups: Sequence[dict[str, Any]]) -> str:
+    return ", ".join(str(group.get("uuid")) for group in groups)
+
+
+class PlanGroupProvider(ChartMogulProvider):
+    spec_name = "PlanGroupSpec"
+    policy = POLICY
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        plans = news.get("plans")
+        if not (isinstance(plans, list) and contains_unknowns(plans)):
+            return check_inputs(self.spec, news)
+        # Preview: some members are outputs of plans not created yet. Validate the ones already known (shape,
+        # repeats); the engine resolves the rest before create or update, and check runs again then.
+        known = [plan for plan in plans if not contains_unknowns(plan)]
+        result = check_inputs(self.spec, {**news, "plans": known or self.spec.preview_placeholders["plans"]})
+        if not result.failures:
+            result.inputs["plans"] = plans
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_inputs(self.policy, {**olds, "plans": _members(olds.get("plans"))},
+                           {**news, "plans": _members(news.get("plans"))})
+
+    def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        members: list[str] = found["plans"]
+        # The declared order for the members that are there, then any added elsewhere: a refresh shows only
+        # real membership changes.
+        declared = [p for p in dict.fromkeys(inputs.get("plans") or []) if p in members]
+        return {
+            **self.echo_inputs(inputs),
+            "uuid": found["uuid"],
+            "name": found["name"],
+            "plans": [*declared, *(p for p in members if p not in declared)],
+            "plans_count": found["plans_count"],
+        }
+
+    def _get(self, id_: str) -> dict[str, Any]:
+        """The group, with ``plans``: its members' uuids (every page of them)."""
+        group = self.client.get_plan_group(id_)
+        return {**group, "plans": [plan["uuid"] for plan in self.client.list_plan_group_plans(id_)]}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        name, plans = props["name"], list(props["plans"])
+        what = f"the plan group named {name!r}"
+        existing = groups_named(self, name)
+        if existing:
+            group = self._adopt(existing, props, name, plans)
+        else:
+            # Nothing has this name yet, so a group with it found after a lost answer is the one our POST made.
+            def find() -> dict[str, Any] | None:
+                found = groups_named(self, name)
+                if len(found) > 1:
+                    raise ChartMogulError(f"{len(found)} plan groups are named {name!r} ({_uuids(found)})")
+                return found[0] if found else None
+
+            created, _ = create_without_duplicates(
+                lambda: self.client.create_plan_group(name, plans), find, what=what,
+                max_resends=self.client.settings.max_retries,
+                could_be_ours=lambda found: _members(self._get(found["uuid"])["plans"]) == _members(plans),
+                # Names are not unique: a POST that may still be running is waited for, never sent twice.
+                unanswered_settle_seconds=2 * self.client.settings.timeout_seconds,
+            )
+            group = {**created, "plans": plans}
+        return CreateResult(group["uuid"], self._outputs(group, props))
+
+    def _adopt(self, existing: list[dict[str, Any]], props: dict[str, Any], name: str,
+               plans: list[str]) -> dict[str, Any]:
+        """Take over the one existing group with this name (patched to the declared plans), or say why not."""
+        if not self.adopts(props):
+            raise AlreadyExistsError(
+                f"a plan group named {name!r} already exists (uuid {_uuids(existing)}). Set adopt=True on this "
+                "PlanGroup to manage the existing one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose "
+                "another name.", status=422, param="name")
+        if len(existing) > 1:
+            raise AlreadyExistsError(
+                f"{len(existing)} plan groups are named {name!r} (uuids {_uuids(existing)}), so adopt=True cannot "
+                "tell which one to manage. Delete or rename all but one in ChartMogul, or choose another name.",
+                status=422, param="name")
+        group = self._get(existing[0]["uuid"])
+        if _members(group["plans"]) != _members(plans):
+            group = {**self.client.update_plan_group(group["uuid"], {"plans": plans}), "plans": plans}
+        return group
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        plans = list(news["plans"])
+        group = self.client.update_plan_group(id_, {"name": news["name"], "plans": plans})
+        return UpdateResult(self._outputs({**group, "plans": plans}, news))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        # Already gone is done; a lost answer is settled by a GET.
+        delete_confirmed(lambda: self.client.delete_plan_group(id_), lambda: self.client.get_plan_group(id_))
+
+
+@dataclass
+class PlanGroupArgs:
+    """Arguments of :class:`PlanGroup` (the alternative, typed calling style)."""
+
+    plans: pulumi.Input[Sequence[pulumi.Input[str]]]
+    name: pulumi.Input[str] | None = None
+    adopt: bool = False
+
+
+class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
+    """A ChartMogul plan group: a name and a set of plan uuids, of one or several data sources.
+
+    ``plans`` takes plan uuids, usually ``plan.uuid`` outputs, or those of plans the program reads with
+    ``Plan.get``. ``name`` defaults to the resource name. With ``adopt=True`` the one existing group with this
+    name is taken over (and its membership set to ``plans``).
+    """
+
+    uuid: pulumi.Output[str]
+    name: pulumi.Output[str]
+    plans: pulumi.Output[list[str]]
+    plans_count: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        name: pulumi.Input[str] | PlanGroupArgs | None = None,
+        plans: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        adopt: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        args: PlanGroupArgs | None = None,
+    ) -> None:
+        if isinstance(name, PlanGroupArgs):
+            name, args = None, name
+        if args is not None:
+            name = args.name if name is None else name
+            plans = args.plans if plans is None else plans
+            adopt = adopt or args.adopt
+        if plans is None:
+            raise TypeError(f"PlanGroup {resource_name!r} is missing required argument(s): plans")
+        props = {
+            "name": resource_name if name is None else name,
+            "plans": plans,
+            "adopt": bool(adopt),
+            "uuid": None,
+            "plans_count": None,
+        }
+        super().__init__(PlanGroupProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> PlanGroup:
+        """The existing plan group with uuid ``id``, read (at every preview, up and refresh) but not managed: the
+        program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
+        return read_existing(PlanGroup, PlanGroupProvider(), resource_name, id,
+                             ("uuid", "name", "plans", "plans_count"), opts)
