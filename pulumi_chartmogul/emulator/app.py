@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from . import EMULATOR_VERSION
+from .customers import add_customer_routes
 from .faults import Controls, Fault, FaultSet
 from .store import ApiProblem, Store, gateway_error
 
@@ -81,6 +82,7 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     _add_error_handlers(app)
     _add_data_source_routes(app, store)
     _add_plan_routes(app, store)
+    add_customer_routes(app, store)
     _add_admin_routes(app, store, controls)
     return app
 
