@@ -7,6 +7,7 @@ is about, before a single resource is declared::
     catalog:
       - name: In-house billing          # data source: unique name in the account
         adopt: false                    # optional: take over an existing source with this name
+        force_destroy: false            # optional: allow deleting/replacing it although it holds customers
         plans:
           - name: Bronze Plan           # display name: renaming it updates the plan in place
             interval_count: 1
@@ -88,6 +89,7 @@ class CatalogPlan(_Entry):
 class CatalogDataSource(_Entry):
     name: Text
     adopt: StrictBool = False
+    force_destroy: StrictBool = False
     plans: list[CatalogPlan] = Field(default_factory=list)
 
 
@@ -258,6 +260,7 @@ def declare(
             data_source_resource_name(entry.name),
             name=entry.name,
             adopt=entry.adopt,
+            force_destroy=entry.force_destroy,
             opts=pulumi.ResourceOptions.merge(None, opts),
         )
         sources[entry.name] = source
