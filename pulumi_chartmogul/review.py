@@ -196,9 +196,13 @@ def _count_plans_taken(changes: list[Change]) -> None:
 def _counts(preview: Mapping[str, Any], changes: Sequence[Change]) -> dict[str, int]:
     summary = preview.get("changeSummary")
     if isinstance(summary, Mapping) and summary:
-        counts = {str(k): int(v) for k, v in summary.items() if isinstance(v, int)}
-        return {("replace" if k in _REPLACE_OPS else k): v for k, v in counts.items()}
-    counts = {}
+        merged: dict[str, int] = {}
+        for key, value in summary.items():
+            if isinstance(value, int):
+                op = "replace" if key in _REPLACE_OPS else str(key)
+                merged[op] = merged.get(op, 0) + value
+        return merged
+    counts: dict[str, int] = {}
     for change in changes:
         counts[change.op] = counts.get(change.op, 0) + 1
     return counts

@@ -176,3 +176,8 @@ def test_the_readme_sample_is_what_the_command_writes_for_the_recorded_preview()
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     sample = readme.split("```markdown\n", 1)[1].split("```\n", 1)[0]
     assert sample == comment("08-data-source-renamed")
+
+
+def test_counts_come_from_the_change_summary_with_replacement_steps_merged() -> None:
+    preview = {"steps": [], "changeSummary": {"replace": 1, "create-replacement": 1, "same": 2}}
+    assert review.parse(preview).counts == {"replace": 2, "same": 2}
