@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CLI_BIN := .pulumi-cli/bin
 N ?= 1000
 
-.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests
+.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ pulumi-cli:
 cli-for-tests:
 	@bash tools/pulumi-cli.sh >/dev/null || { [ "$${CI:-}" != true ] && echo "(the e2e tests will skip)"; }
 
+# actionlint (lints examples/pr-review's workflow in the tests), built from its Go module into .tools/bin.
+ACTIONLINT_VERSION ?= 1.7.7
+actionlint: .tools/bin/actionlint
+.tools/bin/actionlint:
+	GOBIN=$(abspath .tools/bin) GOFLAGS=-buildvcs=false go install github.com/rhysd/actionlint/cmd/actionlint@v$(ACTIONLINT_VERSION)
+
+# Without go or the module proxy the workflow test falls back to a structural check (and says so).
+actionlint-for-tests:
+	@$(MAKE) --no-print-directory actionlint >/dev/null 2>&1 || echo "(no actionlint: the workflow gets a structural check only)"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -31,7 +41,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(VENV)/bin/pytest -q
 
-test: lint typecheck cli-for-tests unit
+test: lint typecheck cli-for-tests actionlint-for-tests unit
 
 # The in-process tests only (tests/unit): seconds. `make test` still runs everything.
 test-fast: $(STAMP)

@@ -7,6 +7,8 @@ is about, before a single resource is declared::
     catalog:
       - name: In-house billing          # data source: unique name in the account
         adopt: false                    # optional: take over an existing source with this name
+        force_destroy: false            # optional: allow deleting/replacing it although it holds customers
+        renamed_from: Old billing       # optional: its previous name, so a rename is one replacement (below)
         plans:
           - name: Bronze Plan           # display name: renaming it updates the plan in place
             interval_count: 1
@@ -25,7 +27,11 @@ The catalog adds only what is about the catalog as a whole:
 
 Resource names are the URNs, so they are derived only from the natural keys and stay stable:
 
-- a data source is ``<slug of its name>`` (renaming a data source replaces it anyway: the API cannot rename);
+- a data source is ``<slug of its name>`` (renaming a data source replaces it anyway: the API cannot rename).
+  ``renamed_from`` names the previous name: the source and its plans keep their identity (Pulumi aliases), so
+  the rename is one replacement that the provider checks in preview, before anything is created (a source that
+  holds customers is refused without ``force_destroy``). Without it the engine creates the new source first
+  and deletes the old one last, and that delete is where the refusal comes;
 - a plan is ``<slug of its data source>-<external id>``. Its display name, interval count and unit are not
   part of it, so changing them is an in-place update. Changing an external id gives a new resource name: the
   plan is replaced (Pulumi shows the new one as a create and the old one as a delete).
@@ -98,6 +104,8 @@ class CatalogPlan(_Entry):
 class CatalogDataSource(_Entry):
     name: Text
     adopt: StrictBool = False
+    force_destroy: StrictBool = False
+    renamed_from: Text | None = None
     plans: list[CatalogPlan] = Field(default_factory=list)
 
 
@@ -289,7 +297,8 @@ def declare(
             data_source_resource_name(entry.name),
             name=entry.name,
             adopt=entry.adopt,
-            opts=pulumi.ResourceOptions.merge(None, opts),
+            force_destroy=entry.force_destroy,
+            opts=_renamed(opts, entry.renamed_from and data_source_resource_name(entry.renamed_from)),
         )
         sources[entry.name] = source
         for plan in entry.plans:
@@ -301,6 +310,12 @@ def declare(
                 interval_unit=plan.interval_unit,
                 external_id=plan.external_id,
                 adopt=plan.adopt,
-                opts=pulumi.ResourceOptions.merge(None, opts),
+                opts=_renamed(opts, entry.renamed_from and plan_resource_name(entry.renamed_from, plan.external_id)),
             )
     return sources, plans
+
+
+def _renamed(opts: pulumi.ResourceOptions | None, previous_name: str | None) -> pulumi.ResourceOptions:
+    """``opts`` (copied), with an alias to the resource's previous name if it has one."""
+    own = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=previous_name)]) if previous_name else None
+    return pulumi.ResourceOptions.merge(own, opts)

@@ -215,3 +215,14 @@ class ChartMogulClient:
             if not page.get("has_more") or not page.get("cursor"):
                 return
             params["cursor"] = page["cursor"]
+
+    # -- customers ----------------------------------------------------------------------------------
+
+    def customers_in(self, data_source_uuid: str) -> int | None:
+        """How many customers the data source holds, from one request for a one-entry first page: its
+        ``total_pages`` is the count. 0 when it is empty; None when it is not but the page has no count."""
+        page = self.request("GET", "/customers", params={"data_source_uuid": data_source_uuid, "per_page": 1})
+        if not page.get("entries"):
+            return 0
+        total = page.get("total_pages")
+        return total if isinstance(total, int) and total > 0 else None

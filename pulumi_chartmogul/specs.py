@@ -86,8 +86,10 @@ class ResourceSpec(BaseModel):
 class DataSourceSpec(ResourceSpec):
     name: Text
     adopt: StrictBool = False
+    force_destroy: StrictBool = False
 
-    preview_placeholders: ClassVar[Mapping[str, Any]] = {"name": "placeholder", "adopt": False}
+    preview_placeholders: ClassVar[Mapping[str, Any]] = {"name": "placeholder", "adopt": False,
+                                                         "force_destroy": False}
 
 
 class PlanSpec(ResourceSpec):

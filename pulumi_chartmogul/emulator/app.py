@@ -22,6 +22,7 @@ from starlette.routing import Match
 
 from . import EMULATOR_VERSION
 from .controls import Controls
+from .customers import add_customer_routes
 from .faults import Fault, FaultSet
 from .store import ApiProblem, Page, Store, gateway_error
 
@@ -108,6 +109,7 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     from .plan_groups import PlanGroups
 
     add_plan_group_routes(app, PlanGroups(store))
+    add_customer_routes(app, store)
     _add_admin_routes(app, store, controls)
     return app
 

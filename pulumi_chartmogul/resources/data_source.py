@@ -1,5 +1,8 @@
 """``DataSource``: a ChartMogul custom data source. Create, read, delete; any change is a replacement
-(the API has no update for data sources: https://dev.chartmogul.com/reference/data-sources)."""
+(the API has no update for data sources: https://dev.chartmogul.com/reference/data-sources).
+
+Deleting or replacing a source that holds customers is refused unless ``force_destroy`` is set
+(:mod:`.protection`)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
+from pulumi.runtime.rpc import contains_unknowns
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from .protection import forced, refuse_if_it_holds_customers
 
 POLICY = FieldPolicy(
-    update=frozenset(),
+    # force_destroy changes nothing in ChartMogul: an update only records it in the state.
+    update=frozenset({"force_destroy"}),
     replace=frozenset({"name"}),
 )
 
@@ -70,11 +76,31 @@ class DataSourceProvider(ChartMogulProvider):
         )
         return CreateResult(source["uuid"], self._outputs(source, props))
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        # Only `adopt` can change without a replacement, and it matters only at create: nothing to send.
-        return UpdateResult({**olds, **self.echo_inputs(news)})
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        if not result.failures and result.inputs.get("force_destroy") is False:
+            # Off is the default and is left out, so sources without it keep the inputs they always had.
+            del result.inputs["force_destroy"]
+        return result
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # A state written before force_destroy existed has none: that is False, not a change.
+        result = super().diff(id_, {"force_destroy": False, **olds}, {"force_destroy": False, **news})
+        if result.replaces and not forced(olds):
+            # Refused here, in preview, before anything is created: one request, only for a replacement. The old
+            # object's delete reads force_destroy from the state, so setting it in the same run is not enough.
+            refuse_if_it_holds_customers(self.client, id_, str(olds.get("name", id_)), "replace",
+                                         just_set=forced(news) or contains_unknowns(news.get("force_destroy")))
+        return result
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only `adopt` and `force_destroy` can change without a replacement, and neither is sent: nothing to do.
+        # force_destroy is absent from the inputs when it is off, so it is written either way.
+        return UpdateResult({**olds, **self.echo_inputs(news), "force_destroy": forced(news)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if not forced(props):
+            refuse_if_it_holds_customers(self.client, id_, str(props.get("name", id_)), "delete")
         # Already gone is what delete wants; a lost answer is settled by a GET.
         delete_confirmed(lambda: self.client.delete_data_source(id_), lambda: self._get(id_))
 
@@ -85,6 +111,7 @@ class DataSourceArgs:
 
     name: pulumi.Input[str] | None = None
     adopt: bool = False
+    force_destroy: bool = False
 
 
 class DataSource(Resource, module="chartmogul", name="DataSource"):
@@ -92,6 +119,9 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
 
     ``name`` defaults to the resource name. Renaming replaces the source, and deleting a source deletes the
     plans in it. With ``adopt=True`` an existing source of the same name is taken over instead of failing.
+
+    Deleting or replacing a source that holds customers is refused (ChartMogul would delete them and their
+    invoices and subscriptions with it) unless ``force_destroy=True``; an empty source is deleted as always.
     """
 
     uuid: pulumi.Output[str]
@@ -108,12 +138,14 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         args: DataSourceArgs | None = None,
+        force_destroy: bool = False,
     ) -> None:
         if isinstance(name, DataSourceArgs):
             name, args = None, name
         if args is not None:
             name = args.name if name is None else name
             adopt = adopt or args.adopt
+            force_destroy = force_destroy or args.force_destroy
         props = {
             "name": resource_name if name is None else name,
             "adopt": bool(adopt),
@@ -122,6 +154,9 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
             "status": None,
             "created_at": None,
         }
+        if force_destroy:
+            # Only when set: a source without it has the inputs (and the preview output) it always had.
+            props["force_destroy"] = True
         super().__init__(DataSourceProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -87,7 +87,7 @@ def test_only_the_configured_key_is_accepted(keyed_emulator: Emulator) -> None:
 
 def test_unknown_route_is_a_plain_404(emulator: Emulator) -> None:
     assert_route_not_found(emulator.api("GET", "/validate_param!"))
-    assert_route_not_found(emulator.api("POST", "/customers", json={}))
+    assert_route_not_found(emulator.api("POST", "/invoices", json={}))
     assert_route_not_found(emulator.api("GET", "/plans/some/deeper/path"))
 
 

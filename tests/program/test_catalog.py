@@ -110,7 +110,7 @@ def test_field_errors_and_duplicates_are_reported_together() -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ({"name": "A"}, "catalog: must be a list (got a dict)"),
-    (["A"], "catalog[0]: must be a mapping with the fields name, adopt, plans (got 'A')"),
+    (["A"], "catalog[0]: must be a mapping with the fields name, adopt, force_destroy, renamed_from, plans (got 'A')"),
     ([{"name": "A", "plans": "gold"}], "catalog[0].plans: must be a list (got 'gold')"),
     ([{"name": "A", "plans": [7]}],
      "catalog[0].plans[0]: must be a mapping with the fields name, interval_count, interval_unit, external_id, "

@@ -108,7 +108,9 @@ def test_unknown_values_in_preview_diff_as_changes() -> None:
 def test_data_source_rename_is_a_replacement() -> None:
     olds = outputs(GOOD_SOURCE, uuid="ds_x", system="Custom", status="idle", created_at="t")
     assert DataSourceProvider().diff("ds_x", olds, {**GOOD_SOURCE}).changes is False
-    renamed = DataSourceProvider().diff("ds_x", olds, {**GOOD_SOURCE, "name": "Other"})
+    # force_destroy in the state: no customer lookup (test_deletion_protection.py covers the lookup)
+    forced = {**olds, "force_destroy": True}
+    renamed = DataSourceProvider().diff("ds_x", forced, {**GOOD_SOURCE, "name": "Other", "force_destroy": True})
     assert (renamed.changes, renamed.replaces) == (True, ["name"])
     # Server-owned fields drifting (status) is not a change to the declared resource.
     assert DataSourceProvider().diff("ds_x", {**olds, "status": "import_complete"}, GOOD_SOURCE).changes is False
