@@ -257,10 +257,12 @@ def run_rows(run: CliRun, latency_ms: int) -> list[Row]:
         rows.append(Row(f"pulumi preview (real CLI) of the {n}-plan stack",
                         f"{secs(run.preview.seconds)}, {run.preview.requests} API requests", "0 requests", DASH,
                         "= 0 requests", run.preview.requests == 0))
+    # Deleting a data source first asks whether it holds customers (deletion protection): one GET per source.
+    destroyed = total + sources
     rows.append(Row(f"pulumi destroy (real CLI, --skip-preview) of the {n}-plan stack",
                     f"{secs(run.destroy.seconds)}, {run.destroy.requests} API requests",
-                    f"{secs(bound)}, {total} requests", against_bound(run.destroy.seconds),
-                    f"= {total} requests", run.destroy.requests == total))
+                    f"{secs(bound)}, {destroyed} requests ({total} deletes + {sources} customer checks)",
+                    against_bound(run.destroy.seconds), f"= {destroyed} requests", run.destroy.requests == destroyed))
     for what, step in (("up", run.unsaved_up), ("destroy", run.unsaved_destroy)):
         if step is not None:
             rows.append(Row(f"  the same {what} with {SKIP_CHECKPOINTS}=true (state saved at the end only)",

@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from pulumi_chartmogul import review
-from tests.e2e.conftest import KEY, Project, api_plans, api_sources
 from testkit.emulator import Emulator
+from tests.e2e.conftest import KEY, Project, api_plans, api_sources
 
 CATALOG: list[dict[str, Any]] = [
     {"name": "Review billing", "plans": [

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from tests.emulator.expected import MakeSource
 from testkit.emulator import Emulator
+from tests.emulator.expected import MakeSource
 
 
 def add_customer(emulator: Emulator, source: str, external_id: str) -> dict[str, object]:
