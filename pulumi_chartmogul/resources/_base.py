@@ -59,6 +59,8 @@ class FieldPolicy:
     update: frozenset[str]
     replace: frozenset[str]
     create_only: frozenset[str] = field(default_factory=lambda: frozenset({"adopt"}))
+    # Update fields that steer the provider and are never sent to ChartMogul: a change only records them.
+    state_only: frozenset[str] = frozenset()
 
     @property
     def inputs(self) -> frozenset[str]:
@@ -66,8 +68,8 @@ class FieldPolicy:
 
     @property
     def api_fields(self) -> tuple[str, ...]:
-        """The fields sent to ChartMogul: every input that is not only for ``create``'s own use."""
-        return tuple(sorted(self.update | self.replace))
+        """The fields sent to ChartMogul: every input that is not only the provider's own."""
+        return tuple(sorted((self.update | self.replace) - self.state_only))
 
 
 def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResult:

@@ -21,6 +21,7 @@ POLICY = FieldPolicy(
     # force_destroy changes nothing in ChartMogul: an update only records it in the state.
     update=frozenset({"force_destroy"}),
     replace=frozenset({"name"}),
+    state_only=frozenset({"force_destroy"}),
 )
 
 
