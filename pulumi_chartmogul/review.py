@@ -120,12 +120,17 @@ def _op(ops: set[str], refresh: bool, old: Mapping[str, Any], new: Mapping[str, 
 def parse(preview: Mapping[str, Any]) -> Review:
     """The changes in a ``pulumi preview --json`` (or ``refresh --preview-only --json``) document."""
     steps = [s for s in preview.get("steps") or [] if isinstance(s, Mapping) and s.get("urn")]
-    refresh = any(s.get("op") == "refresh" for s in steps)
+    # A refresh preview has refresh steps (and a delete for what vanished). `preview --refresh` has them too, but
+    # then every resource also gets its step of the up that follows (at least "same"), whose old state is what the
+    # refresh read: those are the changes to show.
+    ops = {str(s.get("op")) for s in steps}
+    refresh = "refresh" in ops and ops <= {"refresh", "delete"}
     by_urn: dict[str, list[Mapping[str, Any]]] = {}
     for step in steps:
         by_urn.setdefault(str(step["urn"]), []).append(step)
     changes = []
-    for urn, group in by_urn.items():
+    for urn, all_steps in by_urn.items():
+        group = [s for s in all_steps if s.get("op") != "refresh"] or all_steps
         old_state = next((s["oldState"] for s in group if s.get("oldState")), None)
         new_state = next((s["newState"] for s in reversed(group) if s.get("newState")), None)
         state = new_state or old_state or {}

@@ -181,3 +181,12 @@ def test_the_readme_sample_is_what_the_command_writes_for_the_recorded_preview()
 def test_counts_come_from_the_change_summary_with_replacement_steps_merged() -> None:
     preview = {"steps": [], "changeSummary": {"replace": 1, "create-replacement": 1, "same": 2}}
     assert review.parse(preview).counts == {"replace": 2, "same": 2}
+
+
+def test_a_preview_with_refresh_shows_drift_field_by_field() -> None:
+    """`pulumi preview --refresh --json` (recorded): refresh steps first, then the up's steps, whose old state is
+    what the refresh read; the comment shows those, so hand edits appear with their values."""
+    text = comment("10-preview-refresh-drift")
+    assert "### Pulumi preview" in text and "1 to create, 1 to update" in text
+    assert '`"Edited by hand"` → `"Pro"`' in text and "interval_count: `2` → `3`" in text
+    assert "Plan `preview-billing-basic_monthly`" in text  # deleted by hand: up creates it again
