@@ -69,6 +69,12 @@ def _rename_data_source(catalog: list[dict[str, Any]]) -> None:
     catalog[1]["name"] = "Preview partners"
 
 
+def _rename_data_source_as_such(catalog: list[dict[str, Any]]) -> None:
+    """With ``renamed_from`` the source keeps its resources: the engine replaces it (replace reasons: name)."""
+    catalog[1]["renamed_from"] = catalog[1]["name"]
+    catalog[1]["name"] = "Preview affiliates"
+
+
 def _nothing(_catalog: list[dict[str, Any]]) -> None:
     pass
 
@@ -86,6 +92,7 @@ CASES = (
     Case("09-refresh-drift", _nothing, drift=True, command=("refresh", "--preview-only")),
     # The same drift as a preview of the up that would put it back (the values read are in the JSON here).
     Case("10-preview-refresh-drift", _nothing, command=("preview", "--refresh")),
+    Case("11-data-source-replaced", _rename_data_source_as_such),
 )
 
 _UUID = re.compile(r"\b(ds|pl)_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")

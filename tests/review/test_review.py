@@ -190,3 +190,13 @@ def test_a_preview_with_refresh_shows_drift_field_by_field() -> None:
     assert "### Pulumi preview" in text and "1 to create, 1 to update" in text
     assert '`"Edited by hand"` → `"Pro"`' in text and "interval_count: `2` → `3`" in text
     assert "Plan `preview-billing-basic_monthly`" in text  # deleted by hand: up creates it again
+
+
+def test_a_true_replacement_is_flagged_with_its_fields() -> None:
+    """Recorded: a catalog rename with renamed_from, which the engine plans as a replace (replaceReasons: name)."""
+    recorded = fixture("11-data-source-replaced")
+    reasons = {s["urn"].split("::")[-1]: s.get("replaceReasons") for s in recorded["steps"] if s["op"] == "replace"}
+    assert reasons == {"preview-affiliates": ["name"], "preview-affiliates-reseller_quarterly": ["data_source_uuid"]}
+    text = comment("11-data-source-replaced")
+    assert "2 to replace" in text and "Data-destroying changes (1)" in text
+    assert 'name: `"Preview partners"` → `"Preview affiliates"`' in text and "the plan gets a new uuid" in text
