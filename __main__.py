@@ -15,7 +15,8 @@ Stack config::
 The whole catalog is validated before anything is declared: a bad entry stops the program with a list of every
 problem, and no resource is created, changed or deleted.
 
-Exports ``data_sources`` (name -> uuid), ``plans`` (external id -> uuid) and, when there are groups,
+Exports ``data_sources`` (name -> uuid), ``plans`` (data source name -> external id -> uuid; external ids are
+unique per data source only) and, when there are groups,
 ``plan_groups`` (name -> uuid).
 """
 
@@ -30,6 +31,7 @@ data_sources, plans = declare(catalog)
 plan_groups = declare_plan_groups(catalog.plan_groups, plans)
 
 pulumi.export("data_sources", {name: source.uuid for name, source in data_sources.items()})
-pulumi.export("plans", {external_id: plan.uuid for external_id, plan in plans.items()})
+pulumi.export("plans", {source: {external_id: plan.uuid for external_id, plan in in_source.items()}
+                         for source, in_source in plans.items()})
 if plan_groups:
     pulumi.export("plan_groups", {name: group.uuid for name, group in plan_groups.items()})

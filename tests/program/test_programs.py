@@ -56,20 +56,23 @@ def test_bootstrap_program_declares_the_demo_catalog_and_exports_uuids(bootstrap
             assert {k: registered.inputs[k] for k in declared} == declared
 
     assert exports["data_sources"] == {name: r.id for name, r in sources.items()}
-    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    names = {r.id: name for name, r in sources.items()}
+    assert exports["plans"] == {names[uuid]: {external_id: r.id for external_id, r in plans.items()
+                                              if r.inputs["data_source_uuid"] == uuid} for uuid in names}
 
 
 def test_bootstrap_program_stops_on_an_invalid_catalog_before_declaring_anything(bootstrap: Harness) -> None:
     catalog = [{"name": "A", "plans": [{"name": "P", "interval_count": 1, "interval_unit": "week",
                                         "external_id": "p"}]},
                {"name": "B", "plans": [{"name": "Q", "interval_count": 1, "interval_unit": "day",
+                                        "external_id": "p"},  # also in A: fine, unique per data source
+                                       {"name": "R", "interval_count": 1, "interval_unit": "day",
                                         "external_id": "p"}]}]
     with pytest.raises(CatalogError) as caught:
         bootstrap.run_path(REPO, {"catalog": catalog})
     assert caught.value.problems == [
         "catalog[0].plans[0].interval_unit: Input should be 'day', 'month' or 'year' (got 'week')",
-        "catalog[1].plans[0].external_id: 'p' is declared twice (also catalog[0].plans[0]); "
-        "external ids must be unique across the whole catalog",
+        "catalog[1].plans[1].external_id: 'p' is declared twice in this data source (also catalog[1].plans[0])",
     ]
     assert bootstrap.mocks.registrations == []
 
@@ -114,7 +117,8 @@ def test_multi_environment_example(stack: str, endpoint: str, protect: bool) -> 
     plans = plans_by_external_id(harness)
     assert set(plans) == {p["external_id"] for entry in catalog for p in entry["plans"]}
     assert (exports["stack"], exports["protected"]) == (stack, protect)
-    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert exports["plans"] == {entry["name"]: {p["external_id"]: plans[p["external_id"]].id for p in entry["plans"]}
+                                for entry in catalog}
     assert set(exports["data_sources"]) == {entry["name"] for entry in catalog}
     # prod protects every resource; dev protects none.
     declared = [r.name for r in harness.mocks.registrations]
