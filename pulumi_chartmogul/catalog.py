@@ -133,9 +133,16 @@ class Catalog(RootModel[list[CatalogDataSource]]):
 
 
 def slug(text: str) -> str:
-    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``."""
+    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``.
+
+    A name with no ASCII letter or digit at all (``"請求書"``) keeps its own letters and digits instead
+    (``"請求書"``), so that any account's names make resource names; names with some ASCII keep the ASCII form.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if ascii_slug:
+        return ascii_slug
+    return "-".join(part for part in re.split(r"[\W_]+", unicodedata.normalize("NFKC", text).lower()) if part)
 
 
 def data_source_resource_name(data_source_name: str) -> str:

@@ -162,3 +162,13 @@ def test_breaking_the_demo_catalog_is_caught() -> None:
         f"catalog[0].plans[1].external_id: {raw[0]['plans'][1]['external_id']!r} is declared twice "
         "in this data source (also catalog[0].plans[0])"
     ]
+
+
+def test_names_without_ascii_letters_make_resource_names_of_their_own_letters() -> None:
+    from pulumi_chartmogul.catalog import data_source_resource_name, slug
+
+    assert slug("Façturación España") == "facturacion-espana"  # unchanged: ASCII where there is some
+    assert data_source_resource_name("請求書 (日本)") == "請求書-日本"
+    assert slug("---") == ""
+    catalog = load_catalog([{"name": "請求書", "plans": [plan("gold")]}, {"name": "Ελληνικά", "plans": [plan("gold")]}])
+    assert [s.name for s in catalog.data_sources] == ["請求書", "Ελληνικά"]
