@@ -49,7 +49,7 @@ from typing import Any, TextIO
 
 from .client import MAX_PER_PAGE, ChartMogulClient
 from .errors import AuthenticationError, ChartMogulError, ConfigurationError, TransportError
-from .settings import CONFIG_ENDPOINT, ENV_API_KEY, ENV_ENDPOINT, load_settings
+from .settings import CONFIG_ENDPOINT, CONFIG_MAX_RETRIES, CONFIG_TIMEOUT, ENV_API_KEY, ENV_ENDPOINT, load_settings
 
 PROJECT = "chartmogul-bootstrap"
 CATALOG_KEY = f"{PROJECT}:catalog"
@@ -286,6 +286,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint", help=f"API root (default: ${ENV_ENDPOINT}, else https://api.chartmogul.com/v1)")
+    parser.add_argument("--timeout", metavar="SECONDS", help="read timeout per request (default 30)")
+    parser.add_argument("--max-retries", metavar="N",
+                        help="retries per request on 429, 5xx and connection errors (default 6; 0 fails fast)")
     parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
     parser.add_argument("--adopt", action="store_true",
                         help="mark every data source, plan and plan group with adopt: true")
@@ -308,7 +311,8 @@ def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = 
 
     env = dict(os.environ if environ is None else environ)
     try:
-        settings = load_settings(lambda name: args.endpoint if name == CONFIG_ENDPOINT else None, env)
+        options = {CONFIG_ENDPOINT: args.endpoint, CONFIG_TIMEOUT: args.timeout, CONFIG_MAX_RETRIES: args.max_retries}
+        settings = load_settings(options.get, env)
         account = read_account(ChartMogulClient(settings), note)
         export = build_export(account, adopt=args.adopt, only=args.data_sources, note=note)
         validate(export)
