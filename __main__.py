@@ -9,6 +9,8 @@ Stack config::
     chartmogul-bootstrap:plan_groups: # optional; see pulumi_chartmogul/catalog_groups.py
       - name: Self-serve
         plans: [{data_source: In-house billing, external_id: bronze_monthly}, {uuid: pl_...}]
+    chartmogul-bootstrap:catalog_file: catalog.yaml   # instead of the two above, for large catalogs: a file in the
+                                                      # shape `pulumi-chartmogul export` writes (catalog_file.py)
     chartmogul:apiKey: <secret>       # `pulumi config set --secret chartmogul:apiKey ...`, or CHARTMOGUL_API_KEY
     chartmogul:endpoint: ...          # optional; default https://api.chartmogul.com/v1, or CHARTMOGUL_ENDPOINT
 
@@ -23,10 +25,15 @@ unique per data source only) and, when there are groups,
 import pulumi
 
 from pulumi_chartmogul.catalog import declare, load_catalog
+from pulumi_chartmogul.catalog_file import load_catalog_file
 from pulumi_chartmogul.catalog_groups import declare_plan_groups
 
 config = pulumi.Config()
-catalog = load_catalog(config.require_object("catalog"), plan_groups=config.get_object("plan_groups"))
+catalog_file = config.get("catalog_file")
+if catalog_file:
+    catalog = load_catalog_file(catalog_file)
+else:
+    catalog = load_catalog(config.require_object("catalog"), plan_groups=config.get_object("plan_groups"))
 data_sources, plans = declare(catalog)
 plan_groups = declare_plan_groups(catalog.plan_groups, plans)
 

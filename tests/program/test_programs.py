@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import runpy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,29 @@ def test_adopt_existing_example_declares_everything_with_adopt() -> None:
     assert sorted(plans) == ["legacy_annual", "legacy_basic", "legacy_plus"]
     assert all(r.inputs["adopt"] is True for r in plans.values())
     assert exports == {"data_source_uuid": source.id, "plans": {k: r.id for k, r in plans.items()}}
+
+
+def test_bootstrap_program_reads_a_catalog_file(bootstrap: Harness, tmp_path: Path) -> None:
+    """``catalog_file``: the catalog in its own file, in the shape ``pulumi-chartmogul export`` writes (for
+    catalogs too large for stack config)."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "# Exported\nconfig:\n  chartmogul-bootstrap:catalog:\n  - name: A\n    plans:\n"
+        "    - {name: Gold, interval_count: 1, interval_unit: month, external_id: gold, adopt: true}\n"
+        "  - name: B\n    plans:\n"
+        "    - {name: Gold, interval_count: 1, interval_unit: year, external_id: gold}\n"
+        "  chartmogul-bootstrap:plan_groups:\n  - name: G\n    plans:\n"
+        "    - {data_source: B, external_id: gold}\n", encoding="utf-8")
+    exports = bootstrap.run_path(REPO, {"catalog_file": str(path)})
+    assert set(exports["plans"]) == {"A", "B"} and set(exports["plans"]["A"]) == {"gold"}
+    assert set(exports["plan_groups"]) == {"G"}
+    (adopted,) = [r for r in bootstrap.mocks.of_type(PLAN_TYPE) if r.inputs["adopt"]]
+    assert adopted.name == "a-gold"
+
+
+def test_a_catalog_file_without_a_catalog_is_an_error(bootstrap: Harness, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("config: {}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="no `config: chartmogul-bootstrap:catalog:` section"):
+        bootstrap.run_path(REPO, {"catalog_file": str(path)})
+    assert bootstrap.mocks.registrations == []
