@@ -145,3 +145,11 @@ def test_the_command_line(emulator: Emulator, tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "export"], capture_output=True, text=True,
                              env={k: v for k, v in env.items() if k != "CHARTMOGUL_API_KEY"}, timeout=60, check=False)
     assert missing.returncode == 1 and "CHARTMOGUL_API_KEY" in missing.stderr
+
+
+def test_what_the_catalog_cannot_express_stops_the_export(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.seed([{"name": "A", "plans": [{"name": " Gold", "interval_count": 1, "interval_unit": "month",
+                                            "external_id": "gold"}]}])
+    code, out, err = export(emulator, "--output", str(tmp_path / "x.yaml"))
+    assert (code, out) == (1, "") and "the account holds what the catalog cannot express" in err
+    assert "catalog[0].plans[0].name" in err and list(tmp_path.iterdir()) == []
