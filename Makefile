@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 CLI_BIN := .pulumi-cli/bin
 N ?= 1000
+# plans of the exported account the bench adopts through the real CLI (bench/adopt.py); 0 skips those rows
+ADOPT_N ?= 2000
 
 .PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests
 
@@ -73,7 +75,7 @@ demo: $(STAMP) pulumi-cli
 # The rows measured through the real CLI need one; without it they say so and the rest is measured.
 bench: $(STAMP)
 	@bash tools/pulumi-cli.sh >/dev/null || echo "(no Pulumi CLI: the bench's real-CLI rows will say so)"
-	$(PY) -m bench --plans $(N)
+	$(PY) -m bench --plans $(N) --adopt-plans $(ADOPT_N)
 
 clean:
 	rm -rf $(VENV) $(MIN_VENV) dist .demo .mypy_cache .ruff_cache .pytest_cache

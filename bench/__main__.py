@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import cli, measure
+from bench import adopt, cli, measure
 from bench.report import DASH, Row, ms, ratio, render, secs
 from pulumi_chartmogul.emulator.cli import non_negative_int, positive_int
 
@@ -53,6 +53,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cli-plans", type=cli.parse_sizes, default=[200, 1000], metavar="N[,N...]",
                         help="plans per `pulumi up` through the real CLI (default 200,1000; the largest also gets a "
                              "no-change up and a preview); 'none' skips the CLI rows")
+    parser.add_argument("--adopt-plans", type=non_negative_int, default=2000, metavar="N",
+                        help="plans of the exported account adopted through the real CLI (bench/adopt.py; default "
+                             "2000 in --adopt-sources data sources); 0 skips those rows")
+    parser.add_argument("--adopt-sources", type=positive_int, default=10, help="its data sources (default 10)")
     return parser.parse_args(argv)
 
 
@@ -127,6 +131,8 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
     cli_rows, cli_notes = cli.measure_rows(args.cli_plans, latency)
     rows[cli_at:cli_at] = cli_rows
     notes.extend(cli_notes)
+    rows[cli_at + len(cli_rows):cli_at + len(cli_rows)] = adopt.measure_rows(args.adopt_plans, args.adopt_sources,
+                                                                             latency)
 
     rows += _program_rows(args.program_plans)
     rows += _state_rows(size)

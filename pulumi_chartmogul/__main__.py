@@ -1,4 +1,4 @@
-"""``python -m pulumi_chartmogul review PREVIEW_JSON``: see :mod:`pulumi_chartmogul.cli`."""
+"""``python -m pulumi_chartmogul <command>``: see :mod:`pulumi_chartmogul.cli`."""
 
 import sys
 

@@ -13,7 +13,7 @@ is about, before a single resource is declared::
           - name: Bronze Plan           # display name: renaming it updates the plan in place
             interval_count: 1
             interval_unit: month        # day | month | year
-            external_id: bronze_monthly # the plan's key: unique across the whole catalog
+            external_id: bronze_monthly # the plan's key: unique within its data source
             adopt: false                # optional: take over an existing plan with this external id
 
 Field rules (lengths, whitespace, units, counts) are the resources' own, from :mod:`pulumi_chartmogul.specs`.
@@ -21,9 +21,9 @@ The catalog adds only what is about the catalog as a whole:
 
 - data source names are unique (ChartMogul refuses a second source with the same name), and so are the
   resource names made from them (``"EU billing"`` and ``"eu-billing"`` would both be ``eu-billing``);
-- external ids are unique across the **whole catalog**, not only within a data source. ChartMogul itself
-  only requires them to be unique per data source, but the program exports plans keyed by external id and
-  people refer to plans by it, so one external id naming two plans would be ambiguous.
+- external ids are unique within their data source, as ChartMogul requires (two data sources may each have a
+  plan ``gold``; a real account often does). Plans are therefore keyed by data source name, then external id,
+  both in what :func:`declare` returns and in the bootstrap program's ``plans`` output.
 
 Resource names are the URNs, so they are derived only from the natural keys and stay stable:
 
@@ -141,9 +141,16 @@ class Catalog(RootModel[list[CatalogDataSource]]):
 
 
 def slug(text: str) -> str:
-    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``."""
+    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``.
+
+    A name with no ASCII letter or digit at all (``"請求書"``) keeps its own letters and digits instead
+    (``"請求書"``), so that any account's names make resource names; names with some ASCII keep the ASCII form.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if ascii_slug:
+        return ascii_slug
+    return "-".join(part for part in re.split(r"[\W_]+", unicodedata.normalize("NFKC", text).lower()) if part)
 
 
 def data_source_resource_name(data_source_name: str) -> str:
@@ -183,7 +190,7 @@ class _Seen:
 
     names: dict[str, str] = field(default_factory=dict)
     slugs: dict[str, tuple[str, str]] = field(default_factory=dict)
-    external_ids: dict[str, str] = field(default_factory=dict)
+    external_ids: dict[tuple[str | None, str], str] = field(default_factory=dict)
     plan_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -209,14 +216,14 @@ def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: 
         if not isinstance(external_id, str):
             continue
         plan_where = f"{where}.plans[{j}]"
-        first = seen.external_ids.get(external_id)
+        # Per data source, as ChartMogul has it (a source without a valid name is its own scope).
+        key = (source_name if source_name is not None else where, external_id)
+        first = seen.external_ids.get(key)
         if first is not None:
-            problems.append(
-                f"{plan_where}.external_id: {external_id!r} is declared twice (also {first})"
-                + ("" if first.startswith(f"{where}.") else "; external ids must be unique across the whole catalog")
-            )
+            problems.append(f"{plan_where}.external_id: {external_id!r} is declared twice in this data source "
+                            f"(also {first})")
             continue
-        seen.external_ids[external_id] = plan_where
+        seen.external_ids[key] = plan_where
         if source_name is None:
             continue
         resource_name = plan_resource_name(source_name, external_id)
@@ -264,7 +271,7 @@ def load_catalog(raw: object, plan_groups: object = None) -> Catalog:
     with its ``plan_groups`` section if given (``pulumi.Config().get_object("plan_groups")``).
 
     Raises :class:`CatalogError` listing every problem, each naming its entry, e.g.
-    ``catalog[1].plans[2].external_id: 'gold' is declared twice (also catalog[0].plans[0])``.
+    ``catalog[0].plans[2].external_id: 'gold' is declared twice in this data source (also catalog[0].plans[0])``.
     """
     groups, group_problems = plan_group_problems(plan_groups, raw, _describe_group_error)
     try:
@@ -284,14 +291,15 @@ def load_catalog(raw: object, plan_groups: object = None) -> Catalog:
 
 def declare(
     catalog: Catalog, opts: pulumi.ResourceOptions | None = None
-) -> tuple[dict[str, DataSource], dict[str, Plan]]:
+) -> tuple[dict[str, DataSource], dict[str, dict[str, Plan]]]:
     """Declare every data source and plan in ``catalog``.
 
-    Returns the data sources by name and the plans by external id. ``opts`` (e.g. ``protect=True``) is applied
+    Returns the data sources by name and the plans by data source name, then external id (external ids are
+    unique per data source only). ``opts`` (e.g. ``protect=True``) is applied
     to every resource. Each plan takes its data source's ``uuid`` output, so Pulumi creates the source first.
     """
     sources: dict[str, DataSource] = {}
-    plans: dict[str, Plan] = {}
+    plans: dict[str, dict[str, Plan]] = {}
     for entry in catalog.data_sources:
         source = DataSource(
             data_source_resource_name(entry.name),
@@ -301,8 +309,9 @@ def declare(
             opts=_renamed(opts, entry.renamed_from and data_source_resource_name(entry.renamed_from)),
         )
         sources[entry.name] = source
+        in_source = plans[entry.name] = {}
         for plan in entry.plans:
-            plans[plan.external_id] = Plan(
+            in_source[plan.external_id] = Plan(
                 plan_resource_name(entry.name, plan.external_id),
                 data_source_uuid=source.uuid,
                 name=plan.name,

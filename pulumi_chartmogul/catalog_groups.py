@@ -141,10 +141,11 @@ def _catalog_plan_keys(raw_catalog: object) -> set[tuple[str, str]]:
 
 def declare_plan_groups(
     groups: list[CatalogPlanGroup],
-    plans: Mapping[str, Plan],
+    plans: Mapping[str, Mapping[str, Plan]],
     opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, PlanGroup]:
-    """Declare each group; ``plans`` are the catalog's plans by external id (what ``declare`` returns).
+    """Declare each group; ``plans`` are the catalog's plans by data source name, then external id (what
+    ``declare`` returns).
 
     Returns the groups by name. A member of the catalog is its plan's ``uuid`` output, so the plan exists first.
     """
@@ -155,9 +156,9 @@ def declare_plan_groups(
             if ref.uuid is not None:
                 members.append(ref.uuid)
             else:
-                # External ids are unique across a valid catalog, and the reference was checked against its source.
-                assert ref.external_id is not None
-                members.append(plans[ref.external_id].uuid)
+                # A valid catalog's references were checked against its plans.
+                assert ref.data_source is not None and ref.external_id is not None
+                members.append(plans[ref.data_source][ref.external_id].uuid)
         declared[group.name] = PlanGroup(group.resource_name, name=group.name, plans=members, adopt=group.adopt,
                                          opts=pulumi.ResourceOptions.merge(None, opts))
     return declared

@@ -1,6 +1,9 @@
-"""``pulumi-chartmogul`` (or ``python -m pulumi_chartmogul``): the package's commands. One for now, ``review``.
+"""``pulumi-chartmogul`` (or ``python -m pulumi_chartmogul``): the package's commands.
 
-Imports nothing of Pulumi: it runs in CI jobs that only read a preview's JSON.
+- ``export``: read a ChartMogul account and write it as the bootstrap program's catalog (``export.py``);
+- ``review``: summarise ``pulumi preview --json`` as a pull-request comment (``review.py``).
+
+Imports nothing of Pulumi: both run in CI jobs and on machines that only talk to ChartMogul or read JSON.
 """
 
 from __future__ import annotations
@@ -10,16 +13,30 @@ import sys
 from collections.abc import Sequence
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from . import review
+def build_parser() -> argparse.ArgumentParser:
+    from . import export, review
 
-    parser = argparse.ArgumentParser(prog="pulumi-chartmogul")
+    parser = argparse.ArgumentParser(prog="pulumi-chartmogul", description="Tools for pulumi-chartmogul.")
     commands = parser.add_subparsers(dest="command", required=True)
+    export.add_arguments(commands.add_parser(
+        "export", help="write an account's data sources, plans and plan groups as a catalog",
+        description="Read every data source, plan and plan group of a ChartMogul account (key from "
+                    "CHARTMOGUL_API_KEY) and write them as the bootstrap program's stack config (or a program)."))
     review.add_arguments(commands.add_parser(
         "review", help="summarise `pulumi preview --json` as a pull-request comment",
         description="Summarise `pulumi preview --json` (or `pulumi refresh --preview-only --json`) as Markdown for "
         "a pull-request comment, or as text for a terminal."))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "export":
+        from . import export
+
+        return export.run(args)
+    from . import review
+
     return review.run(args)
 
 

@@ -53,6 +53,12 @@ class Emulator:
         """One raw request to the emulated API (no retries), authenticated with ``key``."""
         return requests.request(method, f"{self.api_root}{path}", auth=(key, ""), timeout=10, **kwargs)
 
+    def seed(self, data_sources: list[dict[str, Any]]) -> dict[str, Any]:
+        """``POST /_emulator/seed``: data sources of any ``system`` with their plans, in one admin call."""
+        response = requests.post(f"{self.base}/_emulator/seed", json={"data_sources": data_sources}, timeout=120)
+        response.raise_for_status()
+        return dict(response.json())
+
     def stderr(self) -> str:
         with open(self.stderr_path, encoding="utf-8", errors="replace") as handle:
             return handle.read()

@@ -19,4 +19,5 @@ data_sources, plans = declare(load_catalog(CATALOG), opts=pulumi.ResourceOptions
 pulumi.export("stack", pulumi.get_stack())
 pulumi.export("protected", protect)
 pulumi.export("data_sources", {name: source.uuid for name, source in data_sources.items()})
-pulumi.export("plans", {external_id: plan.uuid for external_id, plan in plans.items()})
+pulumi.export("plans", {source: {external_id: plan.uuid for external_id, plan in in_source.items()}
+                         for source, in_source in plans.items()})

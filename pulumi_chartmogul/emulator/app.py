@@ -111,6 +111,9 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
     add_plan_group_routes(app, PlanGroups(store))
     add_customer_routes(app, store)
     _add_admin_routes(app, store, controls)
+    from .seed import add_seed_route
+
+    add_seed_route(app, store)
     return app
 
 

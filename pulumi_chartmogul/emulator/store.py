@@ -220,7 +220,8 @@ class Store:
 
     # -- data sources -----------------------------------------------------------------------------
 
-    def create_data_source(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create_data_source(self, body: Mapping[str, Any], *, system: str = "Custom") -> dict[str, Any]:
+        """``POST /v1/data_sources`` (always ``Custom``); the admin seed route passes another ``system``."""
         if "name" not in body:
             raise gateway_error(400, 'Parameter "name" is missing', "name")
         name = body["name"]
@@ -232,7 +233,7 @@ class Store:
             uuid = self._new_uuid("ds")
             db.execute(
                 "INSERT INTO data_sources (uuid, name, system, status, created_at) VALUES (?, ?, ?, ?, ?)",
-                (uuid, name, "Custom", "idle", _now_iso()),
+                (uuid, name, system, "idle", _now_iso()),
             )
             row = db.execute("SELECT * FROM data_sources WHERE uuid = ?", (uuid,)).fetchone()
         return _data_source_json(row)

@@ -359,10 +359,17 @@ class ChartMogulProvider(ResourceProvider):
     ) -> tuple[dict[str, Any], bool]:
         """Create without duplicates; when the natural key is taken, take the existing object over if ``adopt``.
 
-        Returns the object and whether it was found rather than created. Without ``adopt`` a taken key is an
+        With ``adopt`` the object is looked up first (one request when it exists, no POST). Returns the object
+        and whether it was found rather than created. Without ``adopt`` a taken key is an
         :class:`AlreadyExistsError` whose message (``taken`` says what exists) names the existing uuid and the
         ``adopt=True`` way out; ``param`` is the field that makes the key.
         """
+        if adopt:
+            # Adopting: look first, so that taking over an existing object costs one GET and never a POST
+            # (a first `up` of an exported catalog creates nothing and sends one request per object).
+            existing = find()
+            if existing is not None:
+                return existing, True
         try:
             return create_without_duplicates(post, find, what=what, max_resends=self.client.settings.max_retries,
                                              could_be_ours=could_be_ours)

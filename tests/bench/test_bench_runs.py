@@ -14,7 +14,8 @@ from bench.report import Row
 
 def _rows(tmp_path: Path) -> dict[str, Row]:
     args = parse_args(["--plans", "8", "--repeat", "3", "--program-plans", "40", "--cold-trials", "1",
-                       "--latency-ms", "5", "--cli-plans", "none", "--out", str(tmp_path / "RESULTS.md")])
+                       "--latency-ms", "5", "--cli-plans", "none", "--adopt-plans", "0",
+                       "--out", str(tmp_path / "RESULTS.md")])
     rows, _notes = run(args)
     return {row.measure.strip(): row for row in rows}
 

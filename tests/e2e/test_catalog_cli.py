@@ -47,7 +47,8 @@ def assert_emulator_holds(emulator: Emulator, project: Project, catalog: list[di
     assert state_sources == {s["uuid"] for s in sources.values()}
     outputs = project.outputs()
     assert outputs["data_sources"] == {name: s["uuid"] for name, s in sources.items()}
-    assert outputs["plans"] == {external_id: p["uuid"] for (_, external_id), p in plans.items()}
+    assert outputs["plans"] == {name: {external_id: p["uuid"] for (source, external_id), p in plans.items()
+                                       if source == name} for name in sources}
 
 
 def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator: Emulator) -> None:

@@ -54,15 +54,15 @@ def test_counts_arriving_as_floats_become_ints() -> None:
 
 def test_duplicate_external_id_in_one_data_source_names_both_entries() -> None:
     raw = [{"name": "A", "plans": [plan("gold"), plan("silver"), plan("gold")]}]
-    assert problems(raw) == ["catalog[0].plans[2].external_id: 'gold' is declared twice (also catalog[0].plans[0])"]
-
-
-def test_duplicate_external_id_across_data_sources_is_refused_too() -> None:
-    raw = [{"name": "A", "plans": [plan("gold")]}, {"name": "B", "plans": [plan("x"), plan("y"), plan("gold")]}]
     assert problems(raw) == [
-        "catalog[1].plans[2].external_id: 'gold' is declared twice (also catalog[0].plans[0]); "
-        "external ids must be unique across the whole catalog"
-    ]
+        "catalog[0].plans[2].external_id: 'gold' is declared twice in this data source (also catalog[0].plans[0])"]
+
+
+def test_the_same_external_id_in_two_data_sources_is_accepted() -> None:
+    # ChartMogul requires external ids to be unique per data source only; real accounts use that.
+    raw = [{"name": "A", "plans": [plan("gold")]}, {"name": "B", "plans": [plan("x"), plan("y"), plan("gold")]}]
+    catalog = load_catalog(raw)
+    assert [[p.external_id for p in source.plans] for source in catalog.data_sources] == [["gold"], ["x", "y", "gold"]]
 
 
 def test_duplicate_data_source_names_and_colliding_resource_names() -> None:
@@ -100,11 +100,10 @@ def test_field_rules_come_from_the_specs_and_name_the_field() -> None:
 
 
 def test_field_errors_and_duplicates_are_reported_together() -> None:
-    raw = [{"name": "A", "plans": [plan("gold", "weekly")]}, {"name": "B", "plans": [plan("gold")]}]
+    raw = [{"name": "A", "plans": [plan("gold", "weekly")]}, {"name": "B", "plans": [plan("gold"), plan("gold")]}]
     assert problems(raw) == [
         "catalog[0].plans[0].interval_unit: Input should be 'day', 'month' or 'year' (got 'weekly')",
-        "catalog[1].plans[0].external_id: 'gold' is declared twice (also catalog[0].plans[0]); "
-        "external ids must be unique across the whole catalog",
+        "catalog[1].plans[1].external_id: 'gold' is declared twice in this data source (also catalog[1].plans[0])",
     ]
 
 
@@ -158,8 +157,18 @@ def test_the_demo_stack_catalog_is_valid_and_realistic() -> None:
 
 def test_breaking_the_demo_catalog_is_caught() -> None:
     raw = copy.deepcopy(demo_catalog())
-    raw[1]["plans"][0]["external_id"] = raw[0]["plans"][1]["external_id"]
+    raw[0]["plans"][0]["external_id"] = raw[0]["plans"][1]["external_id"]
     assert problems(raw) == [
-        f"catalog[1].plans[0].external_id: {raw[0]['plans'][1]['external_id']!r} is declared twice "
-        "(also catalog[0].plans[1]); external ids must be unique across the whole catalog"
+        f"catalog[0].plans[1].external_id: {raw[0]['plans'][1]['external_id']!r} is declared twice "
+        "in this data source (also catalog[0].plans[0])"
     ]
+
+
+def test_names_without_ascii_letters_make_resource_names_of_their_own_letters() -> None:
+    from pulumi_chartmogul.catalog import data_source_resource_name, slug
+
+    assert slug("Façturación España") == "facturacion-espana"  # unchanged: ASCII where there is some
+    assert data_source_resource_name("請求書 (日本)") == "請求書-日本"
+    assert slug("---") == ""
+    catalog = load_catalog([{"name": "請求書", "plans": [plan("gold")]}, {"name": "Ελληνικά", "plans": [plan("gold")]}])
+    assert [s.name for s in catalog.data_sources] == ["請求書", "Ελληνικά"]

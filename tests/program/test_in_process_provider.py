@@ -36,7 +36,8 @@ def test_bootstrap_program_creates_the_demo_catalog_in_the_emulator(emulator: Em
     plans = {p["external_id"]: p for p in listed(emulator, "/plans?per_page=200", "plans")}
     assert set(sources) == {entry["name"] for entry in catalog}
     assert exports["data_sources"] == {name: s["uuid"] for name, s in sources.items()}
-    assert exports["plans"] == {external_id: p["uuid"] for external_id, p in plans.items()}
+    assert exports["plans"] == {entry["name"]: {p["external_id"]: plans[p["external_id"]]["uuid"]
+                                                for p in entry["plans"]} for entry in catalog}
     for entry in catalog:
         for declared in entry["plans"]:
             plan = plans[declared["external_id"]]

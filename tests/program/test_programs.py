@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import runpy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,20 +57,23 @@ def test_bootstrap_program_declares_the_demo_catalog_and_exports_uuids(bootstrap
             assert {k: registered.inputs[k] for k in declared} == declared
 
     assert exports["data_sources"] == {name: r.id for name, r in sources.items()}
-    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    names = {r.id: name for name, r in sources.items()}
+    assert exports["plans"] == {names[uuid]: {external_id: r.id for external_id, r in plans.items()
+                                              if r.inputs["data_source_uuid"] == uuid} for uuid in names}
 
 
 def test_bootstrap_program_stops_on_an_invalid_catalog_before_declaring_anything(bootstrap: Harness) -> None:
     catalog = [{"name": "A", "plans": [{"name": "P", "interval_count": 1, "interval_unit": "week",
                                         "external_id": "p"}]},
                {"name": "B", "plans": [{"name": "Q", "interval_count": 1, "interval_unit": "day",
+                                        "external_id": "p"},  # also in A: fine, unique per data source
+                                       {"name": "R", "interval_count": 1, "interval_unit": "day",
                                         "external_id": "p"}]}]
     with pytest.raises(CatalogError) as caught:
         bootstrap.run_path(REPO, {"catalog": catalog})
     assert caught.value.problems == [
         "catalog[0].plans[0].interval_unit: Input should be 'day', 'month' or 'year' (got 'week')",
-        "catalog[1].plans[0].external_id: 'p' is declared twice (also catalog[0].plans[0]); "
-        "external ids must be unique across the whole catalog",
+        "catalog[1].plans[1].external_id: 'p' is declared twice in this data source (also catalog[1].plans[0])",
     ]
     assert bootstrap.mocks.registrations == []
 
@@ -114,7 +118,8 @@ def test_multi_environment_example(stack: str, endpoint: str, protect: bool) -> 
     plans = plans_by_external_id(harness)
     assert set(plans) == {p["external_id"] for entry in catalog for p in entry["plans"]}
     assert (exports["stack"], exports["protected"]) == (stack, protect)
-    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert exports["plans"] == {entry["name"]: {p["external_id"]: plans[p["external_id"]].id for p in entry["plans"]}
+                                for entry in catalog}
     assert set(exports["data_sources"]) == {entry["name"] for entry in catalog}
     # prod protects every resource; dev protects none.
     declared = [r.name for r in harness.mocks.registrations]
@@ -131,3 +136,29 @@ def test_adopt_existing_example_declares_everything_with_adopt() -> None:
     assert sorted(plans) == ["legacy_annual", "legacy_basic", "legacy_plus"]
     assert all(r.inputs["adopt"] is True for r in plans.values())
     assert exports == {"data_source_uuid": source.id, "plans": {k: r.id for k, r in plans.items()}}
+
+
+def test_bootstrap_program_reads_a_catalog_file(bootstrap: Harness, tmp_path: Path) -> None:
+    """``catalog_file``: the catalog in its own file, in the shape ``pulumi-chartmogul export`` writes (for
+    catalogs too large for stack config)."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "# Exported\nconfig:\n  chartmogul-bootstrap:catalog:\n  - name: A\n    plans:\n"
+        "    - {name: Gold, interval_count: 1, interval_unit: month, external_id: gold, adopt: true}\n"
+        "  - name: B\n    plans:\n"
+        "    - {name: Gold, interval_count: 1, interval_unit: year, external_id: gold}\n"
+        "  chartmogul-bootstrap:plan_groups:\n  - name: G\n    plans:\n"
+        "    - {data_source: B, external_id: gold}\n", encoding="utf-8")
+    exports = bootstrap.run_path(REPO, {"catalog_file": str(path)})
+    assert set(exports["plans"]) == {"A", "B"} and set(exports["plans"]["A"]) == {"gold"}
+    assert set(exports["plan_groups"]) == {"G"}
+    (adopted,) = [r for r in bootstrap.mocks.of_type(PLAN_TYPE) if r.inputs["adopt"]]
+    assert adopted.name == "a-gold"
+
+
+def test_a_catalog_file_without_a_catalog_is_an_error(bootstrap: Harness, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("config: {}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="no `config: chartmogul-bootstrap:catalog:` section"):
+        bootstrap.run_path(REPO, {"catalog_file": str(path)})
+    assert bootstrap.mocks.registrations == []

@@ -1,0 +1,133 @@
+"""The adoption rows: an existing account brought under management through the real CLI.
+
+An emulator at ``--latency-ms`` seeded (admin route, not timed) with a messy account of ``plans`` plans in
+``sources`` data sources (testkit/accounts.py: one synced from Stripe, one empty, the same external ids in every
+source, generated ids, Unicode names, two plan groups) → ``pulumi-chartmogul export --adopt -o catalog.yaml``
+→ ``pulumi stack init`` and ``chartmogul-bootstrap:catalog_file`` (too large for stack config) → ``pulumi preview``
+→ ``pulumi up --skip-preview`` (must send no POST, PATCH or DELETE,
+one GET per data source and plan) → a second ``pulumi up`` (must send nothing) → ``export`` again (must be
+byte-identical). Each timed, with the emulator's request counter around it.
+
+    python -m bench.adopt [--plans 2000] [--sources 10] [--latency-ms 50]   # alone; `make bench` runs it too
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import measure
+from bench.cli import COMMAND_TIMEOUT, STACK, CliFailed, Project, Step
+from bench.report import DASH, Row, secs
+from pulumi_chartmogul import pulumi_cli
+from testkit.accounts import STRIPE_PLANS, seed_messy_account
+from testkit.emulator import Emulator, running_emulator
+
+REPO = Path(__file__).resolve().parent.parent
+WRITES = ("POST", "PATCH", "DELETE")
+
+
+@dataclass
+class Exported:
+    seconds: float
+    requests: int
+    text: bytes
+
+
+def _export(emulator: Emulator, *args: str) -> Exported:
+    before = emulator.stats()["requests"]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "export", "--adopt", *args],
+                          env={**os.environ, "CHARTMOGUL_API_KEY": measure.API_KEY,
+                               "CHARTMOGUL_ENDPOINT": emulator.api_root,
+                               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))},
+                          capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise CliFailed(f"export exited {done.returncode}: {done.stderr.decode(errors='replace')[-500:]}")
+    return Exported(seconds, emulator.stats()["requests"] - before, done.stdout)
+
+
+def _routes(step: Step) -> str:
+    return ", ".join(f"{route} {count}" for route, count in sorted(step.by_route.items())) or "none"
+
+
+def measure_rows(plans: int, sources: int, latency_ms: int) -> list[Row]:
+    """The adoption rows; a row saying why when there is no CLI or a command fails."""
+    if plans <= 0:
+        return []
+    cli_dir = pulumi_cli.find(REPO)
+    if cli_dir is None:
+        return [Row("adopting an exported account through the real CLI",
+                    f"not measured: no Pulumi CLI in {pulumi_cli.CLI_DIR} or on PATH (run `make pulumi-cli`)")]
+    try:
+        return _measure(cli_dir, plans, sources, latency_ms)
+    except (CliFailed, subprocess.TimeoutExpired) as exc:
+        measure.log(f"adoption run failed: {exc}")
+        return [Row(f"adopting an exported account of {plans} plans", f"FAILED: {str(exc).splitlines()[0]}", DASH,
+                    DASH, "completes", False)]
+
+
+def _measure(cli_dir: Path, plans: int, sources: int, latency_ms: int) -> list[Row]:
+    own_sources, own_plans = sources - 1, plans - STRIPE_PLANS  # the Stripe source is left out
+    objects = own_sources + own_plans + 2
+    with tempfile.TemporaryDirectory(prefix="bench-adopt-") as scratch, \
+            running_emulator("--latency-ms", str(latency_ms)) as emulator:
+        measure.log(f"adopt: seeding {plans} plans in {sources} data sources")
+        seed_messy_account(emulator, plans=plans, data_sources=sources, key=measure.API_KEY)
+        project = Project(Path(scratch), cli_dir, emulator)
+        measure.log("adopt: pulumi-chartmogul export --adopt")
+        # In its own file: 2,000 plans are too large for stack config (pulumi_chartmogul/catalog_file.py).
+        first = _export(emulator, "--output", str(project.folder / "catalog.yaml"))
+        first_text = (project.folder / "catalog.yaml").read_bytes()
+        project.run("stack", "init", STACK)
+        project.run("config", "set", "chartmogul-bootstrap:catalog_file", "catalog.yaml", "--stack", STACK)
+        measure.log("adopt: pulumi preview")
+        preview = project.run("preview", "--suppress-progress")
+        measure.log("adopt: pulumi up (adopting)")
+        up = project.run("up", "--yes", "--skip-preview", "--suppress-progress")
+        writes = {route: n for route, n in up.by_route.items() if route.startswith(WRITES)}
+        if writes:
+            raise CliFailed(f"the adopting up sent {writes}")
+        measure.log("adopt: second pulumi up")
+        again = project.run("up", "--yes", "--suppress-progress")
+        measure.log("adopt: export again")
+        second = _export(emulator)
+    per_object = up.requests / objects
+    return [
+        Row(f"adopt: export --adopt of {plans} plans in {sources} data sources ({latency_ms} ms latency)",
+            f"{secs(first.seconds)}, {first.requests} requests"),
+        Row("  pulumi preview of the exported catalog (every step a create that adopts)",
+            f"{secs(preview.seconds)}, {preview.requests} requests", "0 requests", DASH, "= 0", preview.requests == 0),
+        Row(f"  pulumi up adopting {objects} objects ({own_sources} sources, {own_plans} plans, 2 groups)",
+            f"{secs(up.seconds)}; {_routes(up)}", f"≤ 1 request per source and plan ({own_sources + own_plans})",
+            f"{per_object:.2f}/object", "0 POST/PATCH",
+            not writes and Counter(up.by_route)["GET /v1/plans"] == own_plans),
+        Row("  second pulumi up", f"{secs(again.seconds)}, {again.requests} requests", "0", DASH, "= 0",
+            again.requests == 0),
+        Row("  export again", f"{secs(second.seconds)}, {second.requests} requests; "
+            f"{'byte-identical' if second.text == first_text else 'DIFFERENT'}", DASH, DASH, "identical",
+            second.text == first_text),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.adopt", description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=2000)
+    parser.add_argument("--sources", type=int, default=10)
+    parser.add_argument("--latency-ms", type=int, default=50)
+    args = parser.parse_args(argv)
+    for row in measure_rows(args.plans, args.sources, args.latency_ms):
+        print(" | ".join((row.measure, row.figure, row.bound, row.ratio, row.target, row.verdict)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,347 @@
+"""``pulumi-chartmogul export``: read a ChartMogul account and write it as the bootstrap program's catalog.
+
+Reads every data source, every plan (all pages) and every plan group with its members, using the provider's
+settings (``CHARTMOGUL_API_KEY``, ``CHARTMOGUL_ENDPOINT`` or ``--endpoint``; the retry policy of
+:mod:`pulumi_chartmogul.client`), and writes stack config YAML::
+
+    config:
+      chartmogul-bootstrap:catalog:
+      - name: In-house billing
+        adopt: true                       # with --adopt
+        plans:
+        - {name: Bronze, interval_count: 1, interval_unit: month, external_id: bronze_monthly, adopt: true}
+      chartmogul-bootstrap:plan_groups:   # when the account has groups
+      - name: Self-serve
+        plans:
+        - {data_source: In-house billing, external_id: bronze_monthly}
+        - {uuid: pl_...}                  # a plan of a data source that is not exported (e.g. synced from Stripe)
+
+or, with ``--format python``, a standalone Pulumi program declaring the same objects with ``adopt=True`` and the
+same resource names as the bootstrap program gives them.
+
+What is exported, and what is left out (each left-out object is named on stderr):
+
+- data sources whose ``system`` is ``Custom`` (or ``Import API``, its older name): the ones made through the API,
+  whose plans are ours to create. A source synced from an integration (Stripe, Recurly, …) is **left out**: its
+  plans are created, changed and deleted by the sync, so declaring them would make ``up`` fight the sync and
+  ``destroy`` delete the integration's source. Plan groups keep its plans as ``{uuid: …}`` members, which the
+  program reads but never manages (the catalog's way of referring to any plan);
+- plans without an external id (possible for plans made in 2016): nothing could find them again to adopt them;
+- plan groups with no member (ChartMogul refuses to make one) or sharing their name with another group
+  (``adopt`` needs exactly one group with the name).
+
+Output is deterministic: data sources by name, plans by external id, groups by name, members by key; a run
+against an unchanged account prints the same bytes. The catalog is validated with the program's own rules
+(:func:`pulumi_chartmogul.catalog.load_catalog`) before anything is written; ``--output`` is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .catalog_file import STACK_CONFIG_LIMIT
+from .client import MAX_PER_PAGE, ChartMogulClient
+from .errors import AuthenticationError, ChartMogulError, ConfigurationError, TransportError
+from .settings import CONFIG_ENDPOINT, CONFIG_MAX_RETRIES, CONFIG_TIMEOUT, ENV_API_KEY, ENV_ENDPOINT, load_settings
+
+PROJECT = "chartmogul-bootstrap"
+CATALOG_KEY = f"{PROJECT}:catalog"
+GROUPS_KEY = f"{PROJECT}:plan_groups"
+# Sources made through the API: "Custom" today, "Import API" in recordings up to 2023 (docs: chartmogul-api.md).
+OWN_SYSTEMS = frozenset({"Custom", "Import API"})
+PLAN_FIELDS = ("name", "interval_count", "interval_unit", "external_id")
+
+Note = Callable[[str], None]
+yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+
+
+class ExportError(Exception):
+    """The export cannot be made; the message says why. Nothing has been written."""
+
+
+@dataclass
+class Account:
+    """What the API lists, as it lists it."""
+
+    data_sources: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[dict[str, Any]] = field(default_factory=list)
+    # Each group with "members": its plans' uuids.
+    plan_groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Export:
+    """The catalog and its plan groups, as plain data in the shapes ``load_catalog`` reads."""
+
+    catalog: list[dict[str, Any]]
+    plan_groups: list[dict[str, Any]]
+
+
+def _counted(items: Iterable[dict[str, Any]], what: str, note: Note) -> Iterator[dict[str, Any]]:
+    for count, item in enumerate(items, start=1):
+        if count % MAX_PER_PAGE == 0:
+            note(f"  {what}: {count} read")
+        yield item
+
+
+def read_account(client: ChartMogulClient, note: Note) -> Account:
+    """Every data source, plan and plan group (with members), all pages."""
+    note(f"Reading {client.settings.endpoint} ...")
+    account = Account(data_sources=client.list_data_sources())
+    note(f"  data sources: {len(account.data_sources)}")
+    account.plans = list(_counted(client.list_plans(), "plans", note))
+    note(f"  plans: {len(account.plans)}")
+    for group in _counted(client.list_plan_groups(), "plan groups", note):
+        members = [plan["uuid"] for plan in client.list_plan_group_plans(group["uuid"])]
+        account.plan_groups.append({**group, "members": members})
+    note(f"  plan groups: {len(account.plan_groups)}")
+    return account
+
+
+def build_export(account: Account, *, adopt: bool, only: Iterable[str] = (), note: Note) -> Export:
+    """The catalog of ``account``: its own data sources (those named in ``only``, if any) with their plans, and
+    the plan groups (with ``only``: those with a member among the exported plans)."""
+    wanted = set(only)
+    known = {source["name"] for source in account.data_sources}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ExportError(f"no data source named {', '.join(map(repr, unknown))} in the account "
+                          f"(it has: {', '.join(map(repr, sorted(known))) or 'none'})")
+    exported: dict[str, str] = {}  # uuid -> name
+    for source in sorted(account.data_sources, key=lambda s: (s["name"], s["uuid"])):
+        if wanted and source["name"] not in wanted:
+            continue
+        if source.get("system") not in OWN_SYSTEMS:
+            note(f"left out: data source {source['name']!r} ({source['uuid']}, system {source.get('system')!r}): "
+                 "its plans are made by that integration's sync, not by this program; plan groups refer to them "
+                 "by uuid")
+            continue
+        exported[source["uuid"]] = source["name"]
+
+    by_source: dict[str, list[dict[str, Any]]] = {uuid: [] for uuid in exported}
+    keys: dict[str, dict[str, str]] = {}  # plan uuid -> catalog reference
+    for plan in account.plans:
+        source_uuid = plan["data_source_uuid"]
+        if source_uuid not in exported:
+            continue
+        if plan.get("external_id") in (None, ""):
+            note(f"left out: plan {plan['name']!r} ({plan['uuid']}) in {exported[source_uuid]!r} has no external "
+                 "id, so it could not be found again to adopt it")
+            continue
+        entry = {name: plan[name] for name in PLAN_FIELDS}
+        entry["external_id"] = str(entry["external_id"])
+        if adopt:
+            entry["adopt"] = True
+        by_source[source_uuid].append(entry)
+        keys[plan["uuid"]] = {"data_source": exported[source_uuid], "external_id": entry["external_id"]}
+
+    catalog: list[dict[str, Any]] = []
+    for uuid, name in exported.items():
+        source_entry: dict[str, Any] = {"name": name}
+        if adopt:
+            source_entry["adopt"] = True
+        source_entry["plans"] = sorted(by_source[uuid], key=lambda p: (p["external_id"], p["name"]))
+        catalog.append(source_entry)
+    return Export(catalog, _groups(account, keys, adopt=adopt, filtered=bool(wanted), note=note))
+
+
+def _groups(account: Account, keys: dict[str, dict[str, str]], *, adopt: bool, filtered: bool,
+            note: Note) -> list[dict[str, Any]]:
+    names: dict[str, int] = {}
+    for group in account.plan_groups:
+        names[group["name"]] = names.get(group["name"], 0) + 1
+    groups: list[dict[str, Any]] = []
+    for group in sorted(account.plan_groups, key=lambda g: (g["name"], g["uuid"])):
+        where = f"plan group {group['name']!r} ({group['uuid']})"
+        if filtered and not any(uuid in keys for uuid in group["members"]):
+            continue
+        if names[group["name"]] > 1:
+            note(f"left out: {where}: {names[group['name']]} groups have this name, and adopting needs exactly one")
+            continue
+        if not group["members"]:
+            note(f"left out: {where}: it has no plans, and a plan group needs at least one")
+            continue
+        ours = sorted((keys[uuid] for uuid in set(group["members"]) if uuid in keys),
+                      key=lambda ref: (ref["data_source"], ref["external_id"]))
+        others = [{"uuid": uuid} for uuid in sorted(set(group["members"]) - set(keys))]
+        entry: dict[str, Any] = {"name": group["name"]}
+        if adopt:
+            entry["adopt"] = True
+        entry["plans"] = [*ours, *others]
+        groups.append(entry)
+    return groups
+
+
+def validate(export: Export) -> None:
+    """The program's own rules, so that what is written is a catalog the program accepts."""
+    from .catalog import CatalogError, load_catalog
+
+    try:
+        load_catalog(export.catalog, plan_groups=export.plan_groups or None)
+    except CatalogError as exc:
+        raise ExportError("the account holds what the catalog cannot express; nothing was written:\n"
+                          + "\n".join(f"  - {problem}" for problem in exc.problems)) from None
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def _represent_dict(dumper: Any, data: dict[str, Any]) -> Any:
+    # Block style, but a plan (or a group member) on one line: one line per plan in a diff.
+    flow = not any(isinstance(value, dict | list) for value in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+_Dumper: Any = type("_Dumper", (yaml.SafeDumper,), {})
+_Dumper.add_representer(dict, _represent_dict)
+
+
+def to_yaml(export: Export, header: str) -> str:
+    config: dict[str, Any] = {CATALOG_KEY: export.catalog}
+    if export.plan_groups:
+        config[GROUPS_KEY] = export.plan_groups
+    body: str = yaml.dump({"config": config}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+                     default_flow_style=False)
+    return header + body
+
+
+def to_python(export: Export, header: str) -> str:
+    from .catalog import data_source_resource_name, plan_resource_name
+    from .catalog_groups import CatalogPlanGroup
+
+    lines = [
+        header + '"""ChartMogul objects exported by `pulumi-chartmogul export --format python`, each declared with',
+        "adopt=True: the first `pulumi up` takes them over (one GET each, no POST), and from then on they are managed.",
+        "Resource names are those the bootstrap program gives the same objects.",
+        '"""',
+        "",
+        "import pulumi",
+        "",
+        "from pulumi_chartmogul import DataSource, Plan, PlanGroup",
+        "",
+        "data_sources: dict[str, DataSource] = {}",
+        "plans: dict[str, dict[str, Plan]] = {}",
+        "plan_groups: dict[str, PlanGroup] = {}",
+        "",
+    ]
+    for source in export.catalog:
+        name = source["name"]
+        lines.append(f"data_sources[{name!r}] = DataSource({data_source_resource_name(name)!r}, name={name!r}, "
+                     "adopt=True)")
+        lines.append(f"plans[{name!r}] = {{}}")
+        for plan in source["plans"]:
+            lines.append(
+                f"plans[{name!r}][{plan['external_id']!r}] = Plan("
+                f"{plan_resource_name(name, plan['external_id'])!r}, data_source_uuid=data_sources[{name!r}].uuid, "
+                f"name={plan['name']!r}, interval_count={plan['interval_count']!r}, "
+                f"interval_unit={plan['interval_unit']!r}, external_id={plan['external_id']!r}, adopt=True)")
+        lines.append("")
+    for group in export.plan_groups:
+        members = ", ".join(
+            f"{ref['uuid']!r}" if "uuid" in ref else f"plans[{ref['data_source']!r}][{ref['external_id']!r}].uuid"
+            for ref in group["plans"])
+        resource_name = CatalogPlanGroup.model_validate(group).resource_name
+        lines.append(f"plan_groups[{group['name']!r}] = PlanGroup({resource_name!r}, name={group['name']!r}, "
+                     f"plans=[{members}], adopt=True)")
+    lines += [
+        "",
+        'pulumi.export("data_sources", {name: source.uuid for name, source in data_sources.items()})',
+        'pulumi.export("plans", {source: {external_id: plan.uuid for external_id, plan in in_source.items()}',
+        "                         for source, in_source in plans.items()})",
+        "if plan_groups:",
+        '    pulumi.export("plan_groups", {name: group.uuid for name, group in plan_groups.items()})',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``text`` in ``path``, or ``path`` untouched: written to a temporary file beside it, then renamed."""
+    directory = path.resolve().parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", help=f"API root (default: ${ENV_ENDPOINT}, else https://api.chartmogul.com/v1)")
+    parser.add_argument("--timeout", metavar="SECONDS", help="read timeout per request (default 30)")
+    parser.add_argument("--max-retries", metavar="N",
+                        help="retries per request on 429, 5xx and connection errors (default 6; 0 fails fast)")
+    parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
+    parser.add_argument("--adopt", action="store_true",
+                        help="mark every data source, plan and plan group with adopt: true")
+    parser.add_argument("--data-source", action="append", default=[], metavar="NAME", dest="data_sources",
+                        help="export only this data source (repeatable)")
+    parser.add_argument("--format", choices=("yaml", "python"), default="yaml",
+                        help="yaml: stack config for the bootstrap program (default); python: a Pulumi program")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
+        environ: dict[str, str] | None = None) -> int:
+    """The ``export`` command; 0 on success, 1 with a one-paragraph error on stderr otherwise."""
+
+    def note(message: str) -> None:
+        print(message, file=stderr, flush=True)
+
+    env = dict(os.environ if environ is None else environ)
+    try:
+        options = {CONFIG_ENDPOINT: args.endpoint, CONFIG_TIMEOUT: args.timeout, CONFIG_MAX_RETRIES: args.max_retries}
+        settings = load_settings(options.get, env)
+        account = read_account(ChartMogulClient(settings), note)
+        export = build_export(account, adopt=args.adopt, only=args.data_sources, note=note)
+        validate(export)
+        plans = sum(len(source["plans"]) for source in export.catalog)
+        summary = (f"{_count(len(export.catalog), 'data source')}, {_count(plans, 'plan')}, "
+                   f"{_count(len(export.plan_groups), 'plan group')}{' (adopt)' if args.adopt else ''}")
+        header = f"# Exported from {settings.endpoint} by pulumi-chartmogul export: {summary}.\n"
+        text = to_python(export, header) if args.format == "python" else to_yaml(export, header)
+        if args.format == "yaml" and len(text.encode()) > STACK_CONFIG_LIMIT:
+            note(f"note: {len(text.encode()):,} bytes is too large for stack config (Pulumi passes it to the "
+                 "program in one environment variable; Linux allows 128 KiB). Keep it as its own file and set "
+                 "`pulumi config set chartmogul-bootstrap:catalog_file <file>`.")
+        if args.output is not None:
+            write_atomically(args.output, text)
+            note(f"Wrote {summary} to {args.output}")
+        else:
+            stdout.write(text)
+            stdout.flush()
+            note(f"Exported {summary}")
+        return 0
+    except AuthenticationError:
+        note(f"export failed: the API key was refused (401). Check {ENV_API_KEY}.")
+    except ConfigurationError as exc:
+        note(f"export failed: {exc}")
+    except TransportError as exc:
+        note(f"export failed: {exc}. Check the endpoint (--endpoint or {ENV_ENDPOINT}).")
+    except (ChartMogulError, ExportError, OSError) as exc:
+        note(f"export failed: {exc}")
+    if args.output is not None:
+        note(f"{args.output} was not written.")
+    return 1

@@ -1,0 +1,78 @@
+"""Bringing an existing account under management, as a new user would, through the real CLI: a messy account
+(one external id in several sources, generated ids, Unicode, an empty source, a Stripe source, plan groups) →
+``pulumi-chartmogul export --adopt -o Pulumi.<stack>.yaml`` → ``pulumi stack init`` + key and endpoint →
+``pulumi preview`` (only creates, each an adoption; nothing sent) → ``pulumi up`` (no POST, no PATCH) → the
+account unchanged and every object in the state → a second ``up`` sends nothing → ``export`` again identical."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
+from testkit.emulator import Emulator
+
+from .conftest import KEY, REPO, api_plans, make_project, new_stack
+
+PLANS, SOURCES = 150, 6
+
+
+def export(emulator: Emulator, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CHARTMOGUL_API_KEY": KEY, "CHARTMOGUL_ENDPOINT": emulator.api_root}
+    done = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "export", "--adopt", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def sent(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
+    return dict(Counter(emulator.stats()["by_route"]) - before)
+
+
+def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
+    seed_messy_account(emulator, plans=PLANS, data_sources=SOURCES)
+    account = snapshot(emulator)
+    ours = {s["uuid"] for s in account["data_sources"] if s["system"] == "Custom"}
+    own_plans = {p["uuid"] for p in account["plans"] if p["data_source_uuid"] in ours}
+    assert len(ours) == SOURCES - 1 and len(own_plans) == PLANS - STRIPE_PLANS
+
+    project = make_project(tmp_path, REPO, stack="e2e")
+    done = export(emulator, "--output", str(project.stack_file))
+    assert "left out: data source 'Stripe'" in done.stderr
+    first = project.stack_file.read_bytes()
+    new_stack(project, emulator)  # stack init, then the key and endpoint added to the exported file
+    try:
+        before = Counter(emulator.stats()["by_route"])
+        steps = project.preview_steps()
+        assert sent(emulator, before) == {}
+        # No update, replace or delete: a create per object, each of which adopts (adopt: true in the catalog).
+        assert Counter(steps.values()) == {"create": len(ours) + len(own_plans) + 2}
+
+        before = Counter(emulator.stats()["by_route"])
+        project.pulumi("up", "--yes")
+        requests = sent(emulator, before)
+        assert not any(route.startswith(("POST", "PATCH", "DELETE")) for route in requests), requests
+        assert requests == {"GET /v1/data_sources": len(ours), "GET /v1/plans": len(own_plans),
+                            "GET /v1/plan_groups": 2, "GET /v1/plan_groups/{uuid}": 2,
+                            "GET /v1/plan_groups/{uuid}/plans": 2}
+        assert snapshot(emulator) == account
+        assert {r["id"] for r in project.resources("DataSource").values()} == ours
+        assert {r["id"] for r in project.resources("Plan").values()} == own_plans
+        assert {r["id"] for r in project.resources("PlanGroup").values()} == {g["uuid"] for g in account["plan_groups"]}
+        outputs = project.outputs()
+        names = {s["uuid"]: s["name"] for s in account["data_sources"]}
+        assert outputs["plans"] == {
+            names[source]: {p["external_id"]: p["uuid"] for p in account["plans"] if p["data_source_uuid"] == source}
+            for source in sorted(ours, key=names.__getitem__)}
+
+        before = Counter(emulator.stats()["by_route"])
+        project.pulumi("preview", "--expect-no-changes")
+        project.pulumi("up", "--yes", "--expect-no-changes")
+        assert sent(emulator, before) == {}
+        assert export(emulator).stdout.encode() == first  # byte-identical after adoption
+    finally:
+        project.pulumi("cancel", "--yes", check=False)
+    assert len(api_plans(emulator)) == PLANS

@@ -1,0 +1,86 @@
+"""An exported catalog adopted through the engine stand-in (the real provider host): a messy account → ``export
+--adopt`` → the first ``up`` creates nothing and patches nothing, one GET per data source and plan → the second
+``up`` sends nothing → the account is unchanged and ``export`` prints the same bytes again."""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections import Counter
+from typing import Any
+
+from pulumi_chartmogul.cli import build_parser
+from pulumi_chartmogul.catalog import data_source_resource_name, load_catalog, plan_resource_name
+from pulumi_chartmogul.export import run
+from testkit.accounts import seed_messy_account, snapshot
+from testkit.emulator import Emulator
+from testkit.harness import Engine, ResourceState
+from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
+
+yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+
+
+def export(emulator: Emulator) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    args = build_parser().parse_args(["export", "--adopt", "--endpoint", emulator.api_root])
+    assert run(args, stdout=out, stderr=err, environ={"CHARTMOGUL_API_KEY": "k"}) == 0, err.getvalue()
+    return out.getvalue()
+
+
+def requests(emulator: Emulator) -> Counter[str]:
+    return Counter(emulator.stats()["by_route"])
+
+
+def up(engine: Engine, text: str, states: dict[str, ResourceState]) -> Counter[str]:
+    """Every resource of the exported catalog, as the bootstrap program declares them; the steps taken."""
+    config = yaml.safe_load(text)["config"]
+    catalog = load_catalog(config["chartmogul-bootstrap:catalog"], config["chartmogul-bootstrap:plan_groups"])
+    steps: Counter[str] = Counter()
+    uuids: dict[tuple[str, str], str] = {}
+
+    def step(type_token: str, name: str, inputs: dict[str, Any], provider: str) -> str:
+        taken, states[name] = engine.up(type_token, name, inputs, provider=provider, prior=states.get(name))
+        steps[taken] += 1
+        return states[name].id
+
+    for source in catalog.data_sources:
+        source_uuid = step(DATA_SOURCE, data_source_resource_name(source.name),
+                           {"name": source.name, "adopt": source.adopt}, DATA_SOURCE_PROVIDER)
+        for plan in source.plans:
+            uuids[source.name, plan.external_id] = step(
+                PLAN, plan_resource_name(source.name, plan.external_id),
+                {"data_source_uuid": source_uuid, **plan.model_dump()}, PLAN_PROVIDER)
+    for group in catalog.plan_groups:
+        members = [ref.uuid or uuids[ref.data_source or "", ref.external_id or ""] for ref in group.plans]
+        step(PLAN_GROUP, group.resource_name, {"name": group.name, "plans": members, "adopt": group.adopt},
+             PLAN_GROUP_PROVIDER)
+    return steps
+
+
+def test_an_exported_account_is_adopted_in_one_up(engine: Engine, emulator: Emulator) -> None:
+    seed_messy_account(emulator, plans=60, data_sources=6)
+    account = snapshot(emulator)
+    exported = export(emulator)
+    sources = len([s for s in account["data_sources"] if s["system"] == "Custom"])  # 5: Stripe is left out
+    plans = 60 - 3
+
+    before = requests(emulator)
+    states: dict[str, ResourceState] = {}
+    assert up(engine, exported, states) == {"create": sources + plans + 2}
+    sent = requests(emulator) - before
+    # Nothing created, nothing patched: one GET per data source and per plan (their natural-key lookups); a plan
+    # group's adoption reads the groups with its name, then the group and its members.
+    assert sent == {"GET /v1/data_sources": sources, "GET /v1/plans": plans, "GET /v1/plan_groups": 2,
+                    "GET /v1/plan_groups/{uuid}": 2, "GET /v1/plan_groups/{uuid}/plans": 2}
+    # Every object is in the state, with the account's own uuids.
+    ours = {s["uuid"] for s in account["data_sources"] if s["system"] == "Custom"}
+    own_plans = {p["uuid"] for p in account["plans"] if p["data_source_uuid"] in ours}
+    assert {s.id for s in states.values() if s.type_token == DATA_SOURCE} == ours
+    assert {s.id for s in states.values() if s.type_token == PLAN} == own_plans
+    assert {s.id for s in states.values() if s.type_token == PLAN_GROUP} == {g["uuid"] for g in account["plan_groups"]}
+
+    before = requests(emulator)
+    assert up(engine, exported, states) == {"same": sources + plans + 2}
+    assert requests(emulator) - before == Counter()
+    assert snapshot(emulator) == account
+    assert export(emulator) == exported
