@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .catalog_file import STACK_CONFIG_LIMIT
 from .client import MAX_PER_PAGE, ChartMogulClient
 from .errors import AuthenticationError, ChartMogulError, ConfigurationError, TransportError
 from .settings import CONFIG_ENDPOINT, CONFIG_MAX_RETRIES, CONFIG_TIMEOUT, ENV_API_KEY, ENV_ENDPOINT, load_settings
@@ -322,6 +321,8 @@ def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = 
                    f"{_count(len(export.plan_groups), 'plan group')}{' (adopt)' if args.adopt else ''}")
         header = f"# Exported from {settings.endpoint} by pulumi-chartmogul export: {summary}.\n"
         text = to_python(export, header) if args.format == "python" else to_yaml(export, header)
+        from .catalog_file import STACK_CONFIG_LIMIT  # with the catalog, which imports Pulumi: only here
+
         if args.format == "yaml" and len(text.encode()) > STACK_CONFIG_LIMIT:
             note(f"note: {len(text.encode()):,} bytes is too large for stack config (Pulumi passes it to the "
                  "program in one environment variable; Linux allows 128 KiB). Keep it as its own file and set "
