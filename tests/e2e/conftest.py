@@ -65,10 +65,6 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)
 
     @property
-    def name(self) -> str:
-        return str(yaml.safe_load((self.folder / "Pulumi.yaml").read_text())["name"])
-
-    @property
     def stack_file(self) -> Path:
         return self.folder / f"Pulumi.{self.stack}.yaml"
 
