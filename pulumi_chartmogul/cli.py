@@ -1,7 +1,9 @@
 """``pulumi-chartmogul`` (or ``python -m pulumi_chartmogul``): the package's commands.
 
 - ``export``: read a ChartMogul account and write it as the bootstrap program's catalog (``export.py``);
-- ``review``: summarise ``pulumi preview --json`` as a pull-request comment (``review.py``).
+- ``review``: summarise ``pulumi preview --json`` as a pull-request comment (``review.py``);
+- ``provider-host``: print the ``Pulumi.yaml`` lines that make the engine run this installation's provider host
+  (``provider_host/``), which imports by uuid.
 
 Imports nothing of Pulumi: both run in CI jobs and on machines that only talk to ChartMogul or read JSON.
 """
@@ -26,11 +28,21 @@ def build_parser() -> argparse.ArgumentParser:
         "review", help="summarise `pulumi preview --json` as a pull-request comment",
         description="Summarise `pulumi preview --json` (or `pulumi refresh --preview-only --json`) as Markdown for "
         "a pull-request comment, or as text for a terminal."))
+    commands.add_parser(
+        "provider-host", help="print the Pulumi.yaml lines that let `pulumi preview` and `up` import by uuid",
+        description="Print the `plugins:` section to add to a project's Pulumi.yaml so that the engine runs this "
+        "installation's provider host for dynamic resources: Pulumi's own, plus importing by uuid "
+        "(catalog `uuid`, ResourceOptions(import_=...)), which Pulumi's cannot do (pulumi/pulumi#16175).")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "provider-host":
+        from .provider_host import project_plugin_yaml
+
+        sys.stdout.write(project_plugin_yaml())
+        return 0
     if args.command == "export":
         from . import export
 

@@ -11,8 +11,12 @@ Two layers:
 * :class:`ProviderHost` starts one host process and exposes the raw RPCs (Check, Diff, Create, Read,
   Update, Delete) with the request fields the engine fills in. Property dicts passed to it are sent as
   they are: include ``__provider`` yourself (the host needs it in every call).
-* :class:`Engine` adds the engine's step logic for one resource (create / same / update / replace,
+* :class:`Engine` adds the engine's step logic for one resource (create / same / update / replace, import,
   preview, refresh, destroy) on top of a host, and adds ``__provider`` for you.
+
+``ProviderHost(module=IMPORTING_HOST)`` runs ``python -m pulumi_chartmogul.provider_host`` instead: what the
+engine runs when the project's ``Pulumi.yaml`` names that host (the bootstrap program's does), the SDK's server
+plus import.
 
 Values are decoded with ``pulumi.runtime.rpc.deserialize_properties``; numbers come back as floats, as
 they do in the real engine. Unknowns (``rpc.UNKNOWN`` on the wire) are represented by :data:`UNKNOWN`
@@ -43,6 +47,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+STOCK_HOST = "pulumi.dynamic"
+IMPORTING_HOST = "pulumi_chartmogul.provider_host"
 PROVIDER_KEY = "__provider"
 DEFAULT_TIMEOUT = 120.0
 
@@ -322,7 +328,8 @@ def _kill_process(process: subprocess.Popen[bytes]) -> None:
 
 
 class ProviderHost:
-    """One ``python -u -m pulumi.dynamic`` process, started, connected and configured like the engine does.
+    """One ``python -u -m pulumi.dynamic`` process (or ``module``), started, connected and configured like the
+    engine does.
 
     ``config`` is the whole stack config (``"namespace:key" -> str``); keys in ``secret_keys`` are sent as
     Pulumi secrets. The provider caches its configured instance per ``__provider`` string, so use a fresh
@@ -340,6 +347,7 @@ class ProviderHost:
         cwd: str | os.PathLike[str] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         start_timeout: float = 30.0,
+        module: str = STOCK_HOST,
     ) -> None:
         self.config = dict(config or {})
         self.secret_keys = frozenset(secret_keys)
@@ -351,7 +359,7 @@ class ProviderHost:
         self._stop_lock = threading.Lock()
         self._channel: Any = None
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            [sys.executable, "-u", "-m", module],
             cwd=str(cwd if cwd is not None else REPO_ROOT),
             env={**os.environ, "PULUMI_PROJECT": project, **(env or {})},
             stdin=subprocess.DEVNULL,
@@ -575,6 +583,18 @@ class ProviderHost:
         inputs = decode_properties(response.inputs) if response.HasField("inputs") else dict(state.inputs)
         return dataclasses.replace(state, id=response.id, inputs=inputs, outputs=decode_properties(response.properties))
 
+    def read_for_import(self, type_token: str, name: str, id_: str) -> ResourceState | None:
+        """ImportStep.Apply's Read (step.go): the id and the resource's address, no state and no inputs."""
+        response = self._call("Read", _request(provider_pb2.ReadRequest, id=id_, urn=self.urn(type_token, name),
+                                               name=name, type=type_token))
+        if not response.id:
+            return None
+        if not response.HasField("inputs"):
+            raise EngineError(f"provider does not support importing resources (no inputs for {id_})")
+        return ResourceState(type_token, name, self.urn(type_token, name), response.id,
+                             inputs=decode_properties(response.inputs),
+                             outputs=decode_properties(response.properties))
+
     def update(self, state: ResourceState, news: Mapping[str, Any]) -> ResourceState:
         _no_unknowns("Update", news)
         response = self._call(
@@ -712,6 +732,28 @@ class Engine:
             checked = self._check(type_token, name, {}, news)
         return step, diff, checked
 
+    def _import(self, type_token: str, name: str, import_id: str, news: Mapping[str, Any]
+                ) -> tuple[ResourceState, CheckOutcome, str]:
+        """ImportStep (the Read), then continueStepsFromImport: Check and Diff of the goal against what was read."""
+        imported = self.host.read_for_import(type_token, name, import_id)
+        if imported is None:
+            raise EngineError(f"resource '{import_id}' does not exist")
+        checked = self._check(type_token, name, imported.inputs, news, imported.outputs)
+        step = decide_step(imported.inputs, checked.inputs, self.host.diff(imported, checked.inputs))
+        if step == "replace":
+            raise EngineError("an import followed by a replacement is not modelled by this stand-in")
+        return imported, checked, step
+
+    def import_(self, type_token: str, name: str, inputs: Mapping[str, Any], *, provider: str, import_id: str,
+                preview: bool = False) -> tuple[str, ResourceState]:
+        """A registration with ``ResourceOptions(import_=import_id)`` and no prior state, in ``up`` (or in
+        ``preview``: nothing but the Read, Check and Diff). Returns "import", or "import+update" when the object
+        differs from the goal, and the state the engine records: what was read (then updated)."""
+        imported, checked, step = self._import(type_token, name, import_id, self._news(inputs, provider))
+        if step == "same":
+            return "import", imported
+        return "import+update", imported if preview else self.host.update(imported, checked.inputs)
+
     def refresh(self, state: ResourceState) -> ResourceState | None:
         """Read; None means the engine drops the resource. Then the inverted display Diff (errors propagate)."""
         refreshed = self.host.read(state)
@@ -735,6 +777,8 @@ class Engine:
 
 
 __all__ = [
+    "IMPORTING_HOST",
+    "STOCK_HOST",
     "UNKNOWN",
     "CheckFailed",
     "CheckOutcome",

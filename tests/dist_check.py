@@ -8,7 +8,8 @@ writes them). It fails when
 * any file in either archive contains one of the API keys the tests use (``"sk-…"`` literals under ``tests/``);
 * the metadata does not say Apache-2.0 or lacks the LICENSE file;
 * installed into a clean venv (each archive in its own, with the ``emulator`` extra), the package does not import,
-  its resources do not load, or the emulator does not start and answer ``/v1/ping``.
+  its resources do not load, the provider host's executable is missing or not executable, or the emulator does
+  not start and answer ``/v1/ping``.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SDIST_ALLOWED = re.compile(
     r"^(LICENSE|PKG-INFO|README\.md|pyproject\.toml|setup\.cfg"
-    r"|pulumi_chartmogul/.*\.py|pulumi_chartmogul/(py\.typed|pulumi-plugin\.json)|pulumi_chartmogul\.egg-info/[^/]+)$"
+    r"|pulumi_chartmogul/.*\.py|pulumi_chartmogul/(py\.typed|pulumi-plugin\.json)"
+    r"|pulumi_chartmogul/provider_host/pulumi-resource-pulumi-python|pulumi_chartmogul\.egg-info/[^/]+)$"
 )
 SMOKE = r"""
-import base64, subprocess, sys, urllib.request
+import base64, os, subprocess, sys, urllib.request
 import pulumi_chartmogul
 from pulumi_chartmogul import DataSource, Plan
+from pulumi_chartmogul.provider_host import EXECUTABLE
 assert pulumi_chartmogul.__file__.startswith(sys.prefix), pulumi_chartmogul.__file__
+assert os.access(EXECUTABLE, os.X_OK), f"{EXECUTABLE} is not installed as an executable"
 emulator = subprocess.Popen([sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 try:
@@ -87,7 +91,7 @@ def installs_and_works(path: Path) -> list[str]:
         python = venv / "bin" / "python"
         steps = [
             [sys.executable, "-m", "venv", str(venv)],
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-cache-dir",
              f"pulumi-chartmogul[emulator] @ {path.resolve().as_uri()}"],
             [str(python), "-c", SMOKE],
         ]

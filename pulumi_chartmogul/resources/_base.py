@@ -331,17 +331,20 @@ class ChartMogulProvider(ResourceProvider):
     # -- what every resource does the same way -------------------------------------------------------
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh (and get()): one GET. Gone means dropped from the state; the inputs follow the object, so drift
-        diffs."""
+        """Refresh, get() and import: one GET. Gone means dropped from the state; the inputs follow the object, so
+        drift diffs."""
         try:
             found = self._get(id_)
         except NotFoundError:
             if "uuid" not in props:
-                # A get() (ResourceOptions(id=...)): the engine sends the declared props, which have no uuid yet,
-                # and would keep a resource with no outputs if told it is gone. Missing is an error there.
+                # A get() (ResourceOptions(id=...)) sends the declared props, which have no uuid yet, and an import
+                # (import_=...) sends none: the engine would keep a resource with no outputs, or say only "does not
+                # exist". Missing is an error there, and this one says which object and what to do.
                 resource = self.spec_name.removesuffix("Spec")
-                raise NotFoundError(f"{resource}.get: no {resource} with uuid {id_!r} exists in ChartMogul",
-                                    status=404) from None
+                raise NotFoundError(
+                    f"no {resource} with uuid {id_!r} exists in ChartMogul, so {resource}.get cannot read it and "
+                    "it cannot be imported. If it was deleted, remove its uuid (the catalog entry's `uuid`, or "
+                    "ResourceOptions(import_=...)) and `pulumi up` creates it again.", status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
         return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
@@ -386,6 +389,22 @@ class ChartMogulProvider(ResourceProvider):
                     param=param,
                 ) from None
             return existing, True
+
+
+def require_import_support(kind: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> None:
+    """Stop the program, before anything is registered, if it imports a resource (``import_``) where the engine
+    would run Pulumi's own dynamic-provider host, which fails every import (pulumi/pulumi#16175)."""
+    if opts is None or not opts.import_:
+        return
+    from ..provider_host import import_problem, project_plugin_yaml
+
+    problem = import_problem()
+    if problem is not None:
+        raise pulumi.RunError(
+            f"{kind} {resource_name!r} imports {opts.import_!r}, which needs pulumi_chartmogul's provider host: "
+            f"{problem}. Pulumi's own host for dynamic resources cannot import (pulumi/pulumi#16175). Add this to "
+            f"Pulumi.yaml (`pulumi-chartmogul provider-host` prints it for your installation):\n"
+            f"{project_plugin_yaml()}")
 
 
 def read_existing(cls: type[R], provider: ChartMogulProvider, resource_name: str, id_: pulumi.Input[str],

@@ -1,4 +1,5 @@
-"""A real provider host (``python -m pulumi.dynamic``) configured against the session's emulator."""
+"""A real provider host (``python -m pulumi.dynamic``, or ours with import) configured against the session's
+emulator."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHost
+from testkit.harness import IMPORTING_HOST, Engine, ProviderHost
 from testkit.inputs import host_config
 
 API_KEY = "sk-lifecycle-4c1f0e9a7b"
@@ -23,6 +24,18 @@ def host(emulator_session: Emulator) -> Iterator[ProviderHost]:
 @pytest.fixture
 def engine(host: ProviderHost, emulator: Emulator) -> Engine:
     return Engine(host)
+
+
+@pytest.fixture(scope="module")
+def importing_host(emulator_session: Emulator) -> Iterator[ProviderHost]:
+    """``python -m pulumi_chartmogul.provider_host``: what the engine runs for the bootstrap program."""
+    with ProviderHost(host_config(emulator_session, API_KEY, timeoutSeconds="5"), module=IMPORTING_HOST) as started:
+        yield started
+
+
+@pytest.fixture
+def importing_engine(importing_host: ProviderHost, emulator: Emulator) -> Engine:
+    return Engine(importing_host)
 
 
 def api_plans(emulator: Emulator) -> list[dict[str, Any]]:
