@@ -30,6 +30,7 @@ from typing import Any
 from bench import measure
 from bench.report import DASH, Row, ratio, secs
 from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.provider_host import project_plugin_yaml
 from testkit.emulator import Emulator, running_emulator
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,7 +106,7 @@ class Project:
         (self.folder / "__main__.py").write_bytes((REPO / "__main__.py").read_bytes())
         (self.folder / "Pulumi.yaml").write_text(
             f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
-            f"    virtualenv: {virtualenv()}\n", encoding="utf-8")
+            f"    virtualenv: {virtualenv()}\n" + project_plugin_yaml(), encoding="utf-8")
         backend = self.backend = folder / "state"
         backend.mkdir()
         self.pulumi = str(cli_dir / "pulumi")

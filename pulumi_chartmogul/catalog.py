@@ -7,6 +7,7 @@ is about, before a single resource is declared::
     catalog:
       - name: In-house billing          # data source: unique name in the account
         adopt: false                    # optional: take over an existing source with this name
+        uuid: ds_...                    # optional: import this existing source (see "Importing" below)
         force_destroy: false            # optional: allow deleting/replacing it although it holds customers
         renamed_from: Old billing       # optional: its previous name, so a rename is one replacement (below)
         plans:
@@ -15,12 +16,14 @@ is about, before a single resource is declared::
             interval_unit: month        # day | month | year
             external_id: bronze_monthly # the plan's key: unique within its data source
             adopt: false                # optional: take over an existing plan with this external id
+            uuid: pl_...                # optional: import this existing plan
 
 Field rules (lengths, whitespace, units, counts) are the resources' own, from :mod:`pulumi_chartmogul.specs`.
 The catalog adds only what is about the catalog as a whole:
 
 - data source names are unique (ChartMogul refuses a second source with the same name), and so are the
   resource names made from them (``"EU billing"`` and ``"eu-billing"`` would both be ``eu-billing``);
+- a ``uuid`` is given to one entry at most (two resources must not manage one object);
 - external ids are unique within their data source, as ChartMogul requires (two data sources may each have a
   plan ``gold``; a real account often does). Plans are therefore keyed by data source name, then external id,
   both in what :func:`declare` returns and in the bootstrap program's ``plans`` output.
@@ -35,6 +38,13 @@ Resource names are the URNs, so they are derived only from the natural keys and 
 - a plan is ``<slug of its data source>-<external id>``. Its display name, interval count and unit are not
   part of it, so changing them is an in-place update. Changing an external id gives a new resource name: the
   plan is replaced (Pulumi shows the new one as a create and the old one as a delete).
+
+Importing: an entry with a ``uuid`` that is not yet in the stack is imported (``ResourceOptions(import_=uuid)``):
+``pulumi preview`` shows it as an import (one GET, no change), ``pulumi up`` records it in the state without a
+POST, and a difference from the catalog shows as an update after the import. Once in the state the ``uuid`` is
+only checked against it. ``pulumi-chartmogul export --adopt`` writes the uuids. It needs this package's provider
+host (``pulumi_chartmogul.provider_host``) named in ``Pulumi.yaml``; ``adopt: true`` (create finds the object by
+its key) needs nothing, but previews as a create.
 """
 
 from __future__ import annotations
@@ -60,7 +70,7 @@ from pydantic import (
 from .catalog_groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
 from .resources.data_source import DataSource
 from .resources.plan import Plan
-from .specs import IntervalCount, IntervalUnit, Text, describe_error
+from .specs import DataSourceUuid, IntervalCount, IntervalUnit, PlanUuid, Text, describe_error
 
 __all__ = [
     "Catalog",
@@ -99,11 +109,13 @@ class CatalogPlan(_Entry):
     interval_unit: IntervalUnit
     external_id: Text
     adopt: StrictBool = False
+    uuid: PlanUuid | None = None
 
 
 class CatalogDataSource(_Entry):
     name: Text
     adopt: StrictBool = False
+    uuid: DataSourceUuid | None = None
     force_destroy: StrictBool = False
     renamed_from: Text | None = None
     plans: list[CatalogPlan] = Field(default_factory=list)
@@ -178,6 +190,7 @@ def duplicate_problems(raw: object) -> list[str]:
         name = source.get("name")
         if isinstance(name, str):
             problems.extend(_source_name_problems(seen, where, name))
+        problems.extend(_uuid_problems(seen, where, source))
         plans = source.get("plans")
         if isinstance(plans, list):
             problems.extend(_plan_key_problems(seen, where, name if isinstance(name, str) else None, plans))
@@ -192,6 +205,17 @@ class _Seen:
     slugs: dict[str, tuple[str, str]] = field(default_factory=dict)
     external_ids: dict[tuple[str | None, str], str] = field(default_factory=dict)
     plan_names: dict[str, str] = field(default_factory=dict)
+    uuids: dict[str, str] = field(default_factory=dict)
+
+
+def _uuid_problems(seen: _Seen, where: str, entry: Mapping[str, Any]) -> list[str]:
+    uuid = entry.get("uuid")
+    if not isinstance(uuid, str):
+        return []
+    if uuid in seen.uuids:
+        return [f"{where}.uuid: {uuid!r} is given twice (also {seen.uuids[uuid]}.uuid); one object, one entry"]
+    seen.uuids[uuid] = where
+    return []
 
 
 def _source_name_problems(seen: _Seen, where: str, name: str) -> list[str]:
@@ -216,6 +240,7 @@ def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: 
         if not isinstance(external_id, str):
             continue
         plan_where = f"{where}.plans[{j}]"
+        problems.extend(_uuid_problems(seen, plan_where, plan))
         # Per data source, as ChartMogul has it (a source without a valid name is its own scope).
         key = (source_name if source_name is not None else where, external_id)
         first = seen.external_ids.get(key)
@@ -306,7 +331,7 @@ def declare(
             name=entry.name,
             adopt=entry.adopt,
             force_destroy=entry.force_destroy,
-            opts=_renamed(opts, entry.renamed_from and data_source_resource_name(entry.renamed_from)),
+            opts=_renamed(opts, entry.renamed_from and data_source_resource_name(entry.renamed_from), entry.uuid),
         )
         sources[entry.name] = source
         in_source = plans[entry.name] = {}
@@ -319,12 +344,15 @@ def declare(
                 interval_unit=plan.interval_unit,
                 external_id=plan.external_id,
                 adopt=plan.adopt,
-                opts=_renamed(opts, entry.renamed_from and plan_resource_name(entry.renamed_from, plan.external_id)),
+                opts=_renamed(opts, entry.renamed_from and plan_resource_name(entry.renamed_from, plan.external_id),
+                              plan.uuid),
             )
     return sources, plans
 
 
-def _renamed(opts: pulumi.ResourceOptions | None, previous_name: str | None) -> pulumi.ResourceOptions:
-    """``opts`` (copied), with an alias to the resource's previous name if it has one."""
-    own = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=previous_name)]) if previous_name else None
+def _renamed(opts: pulumi.ResourceOptions | None, previous_name: str | None,
+             uuid: str | None = None) -> pulumi.ResourceOptions:
+    """``opts`` (copied), with an alias to the resource's previous name if it has one, and the import of ``uuid``."""
+    own = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=previous_name)] if previous_name else None,
+                                 import_=uuid)
     return pulumi.ResourceOptions.merge(own, opts)

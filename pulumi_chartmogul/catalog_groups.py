@@ -5,6 +5,7 @@
         key: self-serve                  # optional: the stable part of the resource name (default: slug of name),
                                          # so that a new name is an in-place rename, not a new group
         adopt: false                     # optional: take over the one existing group with this name
+        uuid: plg_...                    # optional: import this existing group (see catalog.py, "Importing")
         plans:
           - {data_source: In-house billing, external_id: bronze_monthly}   # a plan of this catalog
           - {uuid: pl_1b2c3d4e-0000-4000-8000-000000000000}                # a plan the catalog does not manage
@@ -24,7 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, Validati
 
 from .resources.plan import Plan
 from .resources.plan_group import PlanGroup
-from .specs import PlanUuid, Text
+from .specs import PlanGroupUuid, PlanUuid, Text
 
 RESOURCE_PREFIX = "plan-group-"
 
@@ -61,6 +62,7 @@ class CatalogPlanGroup(BaseModel):
     name: Text
     key: Text | None = None
     adopt: StrictBool = False
+    uuid: PlanGroupUuid | None = None
     plans: Annotated[list[CatalogPlanRef], AfterValidator(_not_empty)]
 
     @property
@@ -104,8 +106,14 @@ def _reference_problems(groups: list[tuple[int, CatalogPlanGroup]], known: set[t
     problems: list[str] = []
     names: dict[str, int] = {}
     resource_names: dict[str, int] = {}
+    uuids: dict[str, int] = {}
     for i, group in groups:
         where = f"plan_groups[{i}]"
+        if group.uuid is not None and group.uuid in uuids:
+            problems.append(f"{where}.uuid: {group.uuid!r} is given twice (also plan_groups[{uuids[group.uuid]}]); "
+                            "one object, one entry")
+        if group.uuid is not None:
+            uuids.setdefault(group.uuid, i)
         if group.name in names:
             problems.append(f"{where}.name: {group.name!r} is declared twice (also plan_groups[{names[group.name]}])")
         elif group.resource_name == RESOURCE_PREFIX:
@@ -160,5 +168,6 @@ def declare_plan_groups(
                 assert ref.data_source is not None and ref.external_id is not None
                 members.append(plans[ref.data_source][ref.external_id].uuid)
         declared[group.name] = PlanGroup(group.resource_name, name=group.name, plans=members, adopt=group.adopt,
-                                         opts=pulumi.ResourceOptions.merge(None, opts))
+                                         opts=pulumi.ResourceOptions.merge(
+                                             pulumi.ResourceOptions(import_=group.uuid), opts))
     return declared

@@ -7,17 +7,23 @@ settings (``CHARTMOGUL_API_KEY``, ``CHARTMOGUL_ENDPOINT`` or ``--endpoint``; the
     config:
       chartmogul-bootstrap:catalog:
       - name: In-house billing
-        adopt: true                       # with --adopt
+        uuid: ds_...                      # with --adopt: each object's uuid, so the first preview imports it
         plans:
-        - {name: Bronze, interval_count: 1, interval_unit: month, external_id: bronze_monthly, adopt: true}
+        - {name: Bronze, interval_count: 1, interval_unit: month, external_id: bronze_monthly, uuid: pl_...}
       chartmogul-bootstrap:plan_groups:   # when the account has groups
       - name: Self-serve
+        uuid: plg_...                     # with --adopt
         plans:
         - {data_source: In-house billing, external_id: bronze_monthly}
         - {uuid: pl_...}                  # a plan of a data source that is not exported (e.g. synced from Stripe)
 
-or, with ``--format python``, a standalone Pulumi program declaring the same objects with ``adopt=True`` and the
-same resource names as the bootstrap program gives them.
+or, with ``--format python``, a standalone Pulumi program declaring the same objects (with ``--adopt``, each with
+``ResourceOptions(import_=uuid)``) and the same resource names as the bootstrap program gives them.
+
+With ``--adopt`` the first ``pulumi preview`` shows every object as an import (no create, update or delete when
+the account matches), and ``pulumi up`` records them in the state without a POST. Imports need the project's
+``Pulumi.yaml`` to name this package's provider host (``pulumi-chartmogul provider-host`` prints the lines); the
+bootstrap program's does.
 
 What is exported, and what is left out (each left-out object is named on stderr):
 
@@ -26,9 +32,9 @@ What is exported, and what is left out (each left-out object is named on stderr)
   plans are created, changed and deleted by the sync, so declaring them would make ``up`` fight the sync and
   ``destroy`` delete the integration's source. Plan groups keep its plans as ``{uuid: …}`` members, which the
   program reads but never manages (the catalog's way of referring to any plan);
-- plans without an external id (possible for plans made in 2016): nothing could find them again to adopt them;
+- plans without an external id (possible for plans made in 2016): the catalog keys plans by external id;
 - plan groups with no member (ChartMogul refuses to make one) or sharing their name with another group
-  (``adopt`` needs exactly one group with the name).
+  (resource names are made from group names, and ``adopt`` needs exactly one group with the name).
 
 Output is deterministic: data sources by name, plans by external id, groups by name, members by key; a run
 against an unchanged account prints the same bytes. The catalog is validated with the program's own rules
@@ -133,12 +139,12 @@ def build_export(account: Account, *, adopt: bool, only: Iterable[str] = (), not
             continue
         if plan.get("external_id") in (None, ""):
             note(f"left out: plan {plan['name']!r} ({plan['uuid']}) in {exported[source_uuid]!r} has no external "
-                 "id, so it could not be found again to adopt it")
+                 "id, and the catalog keys plans by external id")
             continue
         entry = {name: plan[name] for name in PLAN_FIELDS}
         entry["external_id"] = str(entry["external_id"])
         if adopt:
-            entry["adopt"] = True
+            entry["uuid"] = plan["uuid"]
         by_source[source_uuid].append(entry)
         keys[plan["uuid"]] = {"data_source": exported[source_uuid], "external_id": entry["external_id"]}
 
@@ -146,7 +152,7 @@ def build_export(account: Account, *, adopt: bool, only: Iterable[str] = (), not
     for uuid, name in exported.items():
         source_entry: dict[str, Any] = {"name": name}
         if adopt:
-            source_entry["adopt"] = True
+            source_entry["uuid"] = uuid
         source_entry["plans"] = sorted(by_source[uuid], key=lambda p: (p["external_id"], p["name"]))
         catalog.append(source_entry)
     return Export(catalog, _groups(account, keys, adopt=adopt, filtered=bool(wanted), note=note))
@@ -173,7 +179,7 @@ def _groups(account: Account, keys: dict[str, dict[str, str]], *, adopt: bool, f
         others = [{"uuid": uuid} for uuid in sorted(set(group["members"]) - set(keys))]
         entry: dict[str, Any] = {"name": group["name"]}
         if adopt:
-            entry["adopt"] = True
+            entry["uuid"] = group["uuid"]
         entry["plans"] = [*ours, *others]
         groups.append(entry)
     return groups
@@ -219,6 +225,9 @@ def to_python(export: Export, header: str) -> str:
     lines = [
         header + '"""ChartMogul objects exported by `pulumi-chartmogul export --format python`, each declared with',
         "adopt=True: the first `pulumi up` takes them over (one GET each, no POST), and from then on they are managed.",
+        "With --adopt each is also imported by uuid (ResourceOptions(import_=...)): `pulumi preview` shows imports,",
+        "not creates. Imports need the project's Pulumi.yaml to name pulumi_chartmogul's provider host",
+        "(`pulumi-chartmogul provider-host` prints the lines).",
         "Resource names are those the bootstrap program gives the same objects.",
         '"""',
         "",
@@ -234,14 +243,15 @@ def to_python(export: Export, header: str) -> str:
     for source in export.catalog:
         name = source["name"]
         lines.append(f"data_sources[{name!r}] = DataSource({data_source_resource_name(name)!r}, name={name!r}, "
-                     "adopt=True)")
+                     f"adopt=True{_imports(source)})")
         lines.append(f"plans[{name!r}] = {{}}")
         for plan in source["plans"]:
             lines.append(
                 f"plans[{name!r}][{plan['external_id']!r}] = Plan("
                 f"{plan_resource_name(name, plan['external_id'])!r}, data_source_uuid=data_sources[{name!r}].uuid, "
                 f"name={plan['name']!r}, interval_count={plan['interval_count']!r}, "
-                f"interval_unit={plan['interval_unit']!r}, external_id={plan['external_id']!r}, adopt=True)")
+                f"interval_unit={plan['interval_unit']!r}, external_id={plan['external_id']!r}, "
+                f"adopt=True{_imports(plan)})")
         lines.append("")
     for group in export.plan_groups:
         members = ", ".join(
@@ -249,7 +259,7 @@ def to_python(export: Export, header: str) -> str:
             for ref in group["plans"])
         resource_name = CatalogPlanGroup.model_validate(group).resource_name
         lines.append(f"plan_groups[{group['name']!r}] = PlanGroup({resource_name!r}, name={group['name']!r}, "
-                     f"plans=[{members}], adopt=True)")
+                     f"plans=[{members}], adopt=True{_imports(group)})")
     lines += [
         "",
         'pulumi.export("data_sources", {name: source.uuid for name, source in data_sources.items()})',
@@ -281,6 +291,10 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _imports(entry: dict[str, Any]) -> str:
+    return f", opts=pulumi.ResourceOptions(import_={entry['uuid']!r})" if "uuid" in entry else ""
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 
@@ -291,7 +305,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="retries per request on 429, 5xx and connection errors (default 6; 0 fails fast)")
     parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
     parser.add_argument("--adopt", action="store_true",
-                        help="mark every data source, plan and plan group with adopt: true")
+                        help="give every data source, plan and plan group its uuid, so that the first preview "
+                             "imports it (no create) and `up` records it in the state without a POST")
     parser.add_argument("--data-source", action="append", default=[], metavar="NAME", dest="data_sources",
                         help="export only this data source (repeatable)")
     parser.add_argument("--format", choices=("yaml", "python"), default="yaml",

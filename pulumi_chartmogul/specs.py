@@ -19,6 +19,7 @@ INTERVAL_COUNT_MAX = 10_000
 _UUID_BODY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_UUID_PATTERN = rf"^ds_{_UUID_BODY}$"
 PLAN_UUID_PATTERN = rf"^pl_{_UUID_BODY}$"
+PLAN_GROUP_UUID_PATTERN = rf"^plg_{_UUID_BODY}$"
 
 
 def _trimmed(value: str) -> str:
@@ -71,7 +72,14 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
+def _plan_group_uuid(value: str) -> str:
+    if not re.fullmatch(PLAN_GROUP_UUID_PATTERN, value):
+        raise ValueError(f"must be a plan group uuid such as plg_1b2c3d4e-0000-4000-8000-000000000000, got {value!r}")
+    return value
+
+
 PlanUuid = Annotated[StrictStr, AfterValidator(_plan_uuid)]
+PlanGroupUuid = Annotated[StrictStr, AfterValidator(_plan_group_uuid)]
 PlanUuids = Annotated[list[PlanUuid], AfterValidator(_distinct)]
 
 

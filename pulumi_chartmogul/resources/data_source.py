@@ -14,7 +14,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
 from pulumi.runtime.rpc import contains_unknowns
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing, require_import_support
 from .protection import forced, refuse_if_it_holds_customers
 
 POLICY = FieldPolicy(
@@ -158,6 +158,7 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
         if force_destroy:
             # Only when set: a source without it has the inputs (and the preview output) it always had.
             props["force_destroy"] = True
+        require_import_support("DataSource", resource_name, opts)
         super().__init__(DataSourceProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing, require_import_support
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -135,6 +135,7 @@ class Plan(Resource, module="chartmogul", name="Plan"):
             "adopt": bool(adopt),
             "uuid": None,
         }
+        require_import_support("Plan", resource_name, opts)
         super().__init__(PlanProvider(), resource_name, props, opts)
 
     @staticmethod

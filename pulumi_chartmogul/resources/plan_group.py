@@ -25,6 +25,7 @@ from ._base import (
     delete_confirmed,
     diff_inputs,
     read_existing,
+    require_import_support,
 )
 
 POLICY = FieldPolicy(
@@ -186,6 +187,7 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
             "uuid": None,
             "plans_count": None,
         }
+        require_import_support("PlanGroup", resource_name, opts)
         super().__init__(PlanGroupProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -147,6 +147,8 @@ def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, 
         shutil.copy(source / name, folder / name)
     project_yaml = yaml.safe_load((source / "Pulumi.yaml").read_text())
     project_yaml["runtime"]["options"]["virtualenv"] = str(VENV)  # by absolute path: nothing is installed
+    for plugin in project_yaml.get("plugins", {}).get("providers", []):
+        plugin["path"] = str((source / plugin["path"]).resolve())  # the same host, wherever the copy is
     (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project_yaml, sort_keys=False))
     backend = tmp_path / "state"
     backend.mkdir()

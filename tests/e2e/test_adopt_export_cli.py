@@ -1,8 +1,10 @@
 """Bringing an existing account under management, as a new user would, through the real CLI: a messy account
 (one external id in several sources, generated ids, Unicode, an empty source, a Stripe source, plan groups) →
-``pulumi-chartmogul export --adopt -o Pulumi.<stack>.yaml`` → ``pulumi stack init`` + key and endpoint →
-``pulumi preview`` (only creates, each an adoption; nothing sent) → ``pulumi up`` (no POST, no PATCH) → the
-account unchanged and every object in the state → a second ``up`` sends nothing → ``export`` again identical."""
+``pulumi-chartmogul export --adopt -o Pulumi.<stack>.yaml`` (each entry with its uuid) → ``pulumi stack init`` +
+key and endpoint → ``pulumi preview`` (one import per object, no create, update or delete; reads only) →
+``pulumi up`` (no POST, no PATCH) → the account unchanged and every object in the state → a second ``up`` sends
+nothing → ``export`` again identical. The bootstrap project's Pulumi.yaml runs our provider host, which is what
+lets the engine import a dynamic resource at all (pulumi/pulumi#16175)."""
 
 from __future__ import annotations
 
@@ -45,19 +47,24 @@ def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
     first = project.stack_file.read_bytes()
     new_stack(project, emulator)  # stack init, then the key and endpoint added to the exported file
     try:
+        reads = {"GET /v1/data_sources/{uuid}": len(ours), "GET /v1/plans/{uuid}": len(own_plans),
+                 "GET /v1/plan_groups/{uuid}": 2, "GET /v1/plan_groups/{uuid}/plans": 2}
         before = Counter(emulator.stats()["by_route"])
         steps = project.preview_steps()
-        assert sent(emulator, before) == {}
-        # No update, replace or delete: a create per object, each of which adopts (adopt: true in the catalog).
-        assert Counter(steps.values()) == {"create": len(ours) + len(own_plans) + 2}
+        # No create, update, replace or delete: an import per object, each read once by its uuid.
+        assert Counter(steps.values()) == {"import": len(ours) + len(own_plans) + 2}
+        assert sent(emulator, before) == reads
+        summary = project.pulumi("preview").stdout
+        assert f"= {len(ours) + len(own_plans) + 2} to import" in summary
+        assert not any(f"to {op}" in summary for op in ("update", "delete", "replace")), summary
+        assert "+ 1 to create" in summary and "pulumi:pulumi:Stack" in summary  # the new stack itself, nothing else
 
+        # The reviewed preview, then apply it. (A plain `up` runs its own preview first: each object read twice.)
         before = Counter(emulator.stats()["by_route"])
-        project.pulumi("up", "--yes")
+        project.pulumi("up", "--yes", "--skip-preview")
         requests = sent(emulator, before)
         assert not any(route.startswith(("POST", "PATCH", "DELETE")) for route in requests), requests
-        assert requests == {"GET /v1/data_sources": len(ours), "GET /v1/plans": len(own_plans),
-                            "GET /v1/plan_groups": 2, "GET /v1/plan_groups/{uuid}": 2,
-                            "GET /v1/plan_groups/{uuid}/plans": 2}
+        assert requests == reads  # the import's read of each object, and nothing else
         assert snapshot(emulator) == account
         assert {r["id"] for r in project.resources("DataSource").values()} == ours
         assert {r["id"] for r in project.resources("Plan").values()} == own_plans

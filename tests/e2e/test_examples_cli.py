@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -77,6 +81,28 @@ def test_adopt_existing(tmp_path: Path, emulator: Emulator) -> None:
     # retain_on_delete: the state forgets them, ChartMogul keeps them.
     assert set(api_plans(emulator)) == set(plans)
     assert project.resources("Plan") == {}
+
+
+def test_adopt_existing_the_quick_way(tmp_path: Path, emulator: Emulator) -> None:
+    """The README's quick way, for a program of your own: `export --adopt --format python` → preview: only imports
+    → `up --skip-preview`: no write → nothing to change."""
+    by_hand = emulator.api("POST", "/data_sources", key=KEY, json={"name": "Legacy billing"}).json()
+    for external_id in ("legacy_basic", "legacy_plus", "legacy_annual"):
+        emulator.api("POST", "/plans", key=KEY, json={"data_source_uuid": by_hand["uuid"], "name": external_id,
+                                                      "interval_count": 1, "interval_unit": "month",
+                                                      "external_id": external_id})
+    project = new_stack(make_project(tmp_path, EXAMPLES / "adopt-existing", stack="dev"), emulator)
+    subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "export", "--adopt", "--format", "python",
+                    "--data-source", "Legacy billing", "--output", str(project.folder / "__main__.py")],
+                   env={**os.environ, "CHARTMOGUL_API_KEY": KEY, "CHARTMOGUL_ENDPOINT": emulator.api_root},
+                   check=True, capture_output=True, timeout=120)
+    assert Counter(project.preview_steps().values()) == {"import": 4}
+    before = Counter(emulator.stats()["by_route"])
+    project.pulumi("up", "--yes", "--skip-preview")
+    sent = Counter(emulator.stats()["by_route"]) - before
+    assert sent == {"GET /v1/data_sources/{uuid}": 1, "GET /v1/plans/{uuid}": 3}
+    assert project.outputs()["data_sources"] == {"Legacy billing": by_hand["uuid"]}
+    project.pulumi("preview", "--expect-no-changes")
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()))

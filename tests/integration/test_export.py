@@ -51,12 +51,15 @@ def test_a_messy_account_is_exported_as_a_catalog_the_program_accepts(emulator: 
     assert len(exported) == len(expected) == 60 - STRIPE_PLANS
     for key, plan in expected.items():
         assert exported[key] == {**{f: plan[f] for f in ("name", "interval_count", "interval_unit", "external_id")},
-                                 "adopt": True}
+                                 "uuid": plan["uuid"]}
     # What makes the account messy is all there: one external id in several sources, generated ids, Unicode.
     assert sum(1 for _, external_id in exported if external_id == "gold_0") == len(ours) - 1
     assert any(p["external_id"] == p["uuid"].removeprefix("pl_") for p in account["plans"])
     assert "請求書 (日本)" in out and "ünïcødé ✓" in out  # written as UTF-8, not escaped
-    assert all(e["adopt"] is True for e in catalog) and all(g["adopt"] is True for g in groups)
+    # --adopt gives each entry its object's uuid: the program imports it (no create in the preview).
+    assert [e["uuid"] for e in catalog] == [next(u for u, n in ours.items() if n == e["name"]) for e in catalog]
+    assert {g["uuid"] for g in groups} == {g["uuid"] for g in account["plan_groups"]}
+    assert "adopt: " not in out
     mixed = next(g for g in groups if g["name"] == "Everything monthly")
     assert {"uuid": next(p["uuid"] for p in account["plans"] if p["data_source_uuid"] == stripe["uuid"])} in mixed[
         "plans"]
@@ -70,7 +73,7 @@ def test_without_adopt_and_filtered_by_data_source(emulator: Emulator) -> None:
     assert code == 0, err
     config = yaml.safe_load(out)["config"]
     assert [e["name"] for e in config["chartmogul-bootstrap:catalog"]] == ["In-house billing", "Legacy (empty)"]
-    assert "adopt" not in out
+    assert "adopt" not in out and "uuid: ds_" not in out and "uuid: plg_" not in out
     # Only the groups with a member in the exported sources; the other members by uuid.
     for group in config["chartmogul-bootstrap:plan_groups"]:
         assert any("data_source" in ref for ref in group["plans"])
@@ -86,6 +89,15 @@ def test_python_format_is_a_program_with_the_same_objects(emulator: Emulator) ->
     assert out.count("= Plan(") == 20 - STRIPE_PLANS and out.count("adopt=True)") == 20 - STRIPE_PLANS + 3 + 2
     assert "DataSource('facturacion-espana', name='Facturación España', adopt=True)" in out
     assert export(emulator, "--format", "python")[1] == out
+    assert "import_='" not in out
+    code, adopted, err = export(emulator, "--format", "python", "--adopt")
+    assert code == 0, err
+    compile(adopted, "__main__.py", "exec")
+    source = next(s for s in snapshot(emulator)["data_sources"] if s["name"] == "Facturación España")
+    assert (f"DataSource('facturacion-espana', name='Facturación España', adopt=True, "
+            f"opts=pulumi.ResourceOptions(import_={source['uuid']!r}))") in adopted
+    assert adopted.count("opts=pulumi.ResourceOptions(import_='pl_") == 20 - STRIPE_PLANS
+    assert adopted.count("opts=pulumi.ResourceOptions(import_='plg_") == 2
 
 
 def test_output_is_written_atomically_and_kept_on_failure(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
-"""An exported catalog adopted through the engine stand-in (the real provider host): a messy account → ``export
---adopt`` → the first ``up`` creates nothing and patches nothing, one GET per data source and plan → the second
-``up`` sends nothing → the account is unchanged and ``export`` prints the same bytes again."""
+"""An exported catalog adopted through the engine stand-in (the real provider host, ours: the one the bootstrap
+project runs): a messy account → ``export --adopt`` (every entry with its uuid) → the preview is one import per
+object (a GET each, nothing else) → the first ``up`` imports them all: nothing created, nothing patched, one GET
+per data source and plan → the second ``up`` sends nothing → the account is unchanged and ``export`` prints the
+same bytes again."""
 
 from __future__ import annotations
 
@@ -31,47 +33,62 @@ def requests(emulator: Emulator) -> Counter[str]:
     return Counter(emulator.stats()["by_route"])
 
 
-def up(engine: Engine, text: str, states: dict[str, ResourceState]) -> Counter[str]:
-    """Every resource of the exported catalog, as the bootstrap program declares them; the steps taken."""
+def up(engine: Engine, text: str, states: dict[str, ResourceState], *, preview: bool = False) -> Counter[str]:
+    """Every resource of the exported catalog, as the bootstrap program declares them (an entry's uuid is its
+    ``import_``); the steps taken (or, with ``preview``, planned)."""
     config = yaml.safe_load(text)["config"]
     catalog = load_catalog(config["chartmogul-bootstrap:catalog"], config["chartmogul-bootstrap:plan_groups"])
     steps: Counter[str] = Counter()
     uuids: dict[tuple[str, str], str] = {}
 
-    def step(type_token: str, name: str, inputs: dict[str, Any], provider: str) -> str:
-        taken, states[name] = engine.up(type_token, name, inputs, provider=provider, prior=states.get(name))
+    def step(type_token: str, name: str, inputs: dict[str, Any], provider: str, import_id: str | None) -> str:
+        prior = states.get(name)
+        if import_id is not None and prior is None:
+            taken, state = engine.import_(type_token, name, inputs, provider=provider, import_id=import_id,
+                                          preview=preview)
+        else:
+            taken, state = engine.up(type_token, name, inputs, provider=provider, prior=prior)
         steps[taken] += 1
-        return states[name].id
+        if not preview:
+            states[name] = state
+        return state.id
 
     for source in catalog.data_sources:
         source_uuid = step(DATA_SOURCE, data_source_resource_name(source.name),
-                           {"name": source.name, "adopt": source.adopt}, DATA_SOURCE_PROVIDER)
+                           {"name": source.name, "adopt": source.adopt}, DATA_SOURCE_PROVIDER, source.uuid)
         for plan in source.plans:
+            fields = plan.model_dump(exclude={"uuid"})
             uuids[source.name, plan.external_id] = step(
                 PLAN, plan_resource_name(source.name, plan.external_id),
-                {"data_source_uuid": source_uuid, **plan.model_dump()}, PLAN_PROVIDER)
+                {"data_source_uuid": source_uuid, **fields}, PLAN_PROVIDER, plan.uuid)
     for group in catalog.plan_groups:
         members = [ref.uuid or uuids[ref.data_source or "", ref.external_id or ""] for ref in group.plans]
         step(PLAN_GROUP, group.resource_name, {"name": group.name, "plans": members, "adopt": group.adopt},
-             PLAN_GROUP_PROVIDER)
+             PLAN_GROUP_PROVIDER, group.uuid)
     return steps
 
 
-def test_an_exported_account_is_adopted_in_one_up(engine: Engine, emulator: Emulator) -> None:
+def test_an_exported_account_is_imported_in_one_up(importing_engine: Engine, emulator: Emulator) -> None:
+    engine = importing_engine
     seed_messy_account(emulator, plans=60, data_sources=6)
     account = snapshot(emulator)
     exported = export(emulator)
     sources = len([s for s in account["data_sources"] if s["system"] == "Custom"])  # 5: Stripe is left out
     plans = 60 - 3
 
+    # Imports read each object by uuid: one GET per data source and per plan, the group and its members.
+    reads = {"GET /v1/data_sources/{uuid}": sources, "GET /v1/plans/{uuid}": plans,
+             "GET /v1/plan_groups/{uuid}": 2, "GET /v1/plan_groups/{uuid}/plans": 2}
     before = requests(emulator)
     states: dict[str, ResourceState] = {}
-    assert up(engine, exported, states) == {"create": sources + plans + 2}
-    sent = requests(emulator) - before
-    # Nothing created, nothing patched: one GET per data source and per plan (their natural-key lookups); a plan
-    # group's adoption reads the groups with its name, then the group and its members.
-    assert sent == {"GET /v1/data_sources": sources, "GET /v1/plans": plans, "GET /v1/plan_groups": 2,
-                    "GET /v1/plan_groups/{uuid}": 2, "GET /v1/plan_groups/{uuid}/plans": 2}
+    assert up(engine, exported, states, preview=True) == {"import": sources + plans + 2}
+    assert requests(emulator) - before == reads
+    assert states == {}
+
+    before = requests(emulator)
+    assert up(engine, exported, states) == {"import": sources + plans + 2}
+    # Nothing created, nothing patched.
+    assert requests(emulator) - before == reads
     # Every object is in the state, with the account's own uuids.
     ours = {s["uuid"] for s in account["data_sources"] if s["system"] == "Custom"}
     own_plans = {p["uuid"] for p in account["plans"] if p["data_source_uuid"] in ours}

@@ -96,14 +96,18 @@ class ProviderInProcess(Recorder):
 
 
 class RecordingMonitor(MockMonitor):
-    """The SDK's mock monitor, also remembering the ``protect`` option of each registration by name."""
+    """The SDK's mock monitor, also remembering the ``protect`` and ``import_`` options of each registration by
+    name."""
 
     def __init__(self, mocks: Mocks) -> None:
         super().__init__(mocks)
         self.protected: dict[str, bool] = {}
+        self.import_ids: dict[str, str] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         self.protected[request.name] = bool(request.protect)
+        if request.importId:
+            self.import_ids[request.name] = request.importId
         return super().RegisterResource(request)
 
 

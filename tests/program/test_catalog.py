@@ -93,7 +93,7 @@ def test_field_rules_come_from_the_specs_and_name_the_field() -> None:
         "catalog[0].plans[2].external_id: must not start or end with whitespace (got ' p3')",
         "catalog[0].plans[3].interval_count: Input should be greater than or equal to 1 (got 0)",
         "catalog[0].plans[4].price: is not a catalog field "
-        "(known fields: name, interval_count, interval_unit, external_id, adopt)",
+        "(known fields: name, interval_count, interval_unit, external_id, adopt, uuid)",
         f"catalog[1].name: String should have at most 255 characters (got {'x' * 256!r})",
         "catalog[1].plans[0].external_id: is required",
     ]
@@ -109,12 +109,20 @@ def test_field_errors_and_duplicates_are_reported_together() -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ({"name": "A"}, "catalog: must be a list (got a dict)"),
-    (["A"], "catalog[0]: must be a mapping with the fields name, adopt, force_destroy, renamed_from, plans (got 'A')"),
+    (["A"], "catalog[0]: must be a mapping with the fields name, adopt, uuid, force_destroy, renamed_from, plans "
+            "(got 'A')"),
     ([{"name": "A", "plans": "gold"}], "catalog[0].plans: must be a list (got 'gold')"),
     ([{"name": "A", "plans": [7]}],
      "catalog[0].plans[0]: must be a mapping with the fields name, interval_count, interval_unit, external_id, "
-     "adopt (got 7)"),
+     "adopt, uuid (got 7)"),
     ([{"name": "A", "adopt": "yes"}], "catalog[0].adopt: Input should be a valid boolean (got 'yes')"),
+    ([{"name": "A", "plans": [{"name": "G", "interval_count": 1, "interval_unit": "month", "external_id": "g",
+                               "uuid": "ds_1b2c3d4e-0000-4000-8000-000000000000"}]}],
+     "catalog[0].plans[0].uuid: must be a plan uuid such as pl_1b2c3d4e-0000-4000-8000-000000000000, got "
+     "'ds_1b2c3d4e-0000-4000-8000-000000000000'"),
+    ([{"name": "A", "uuid": "pl_1b2c3d4e-0000-4000-8000-000000000000"}],
+     "catalog[0].uuid: must be a data source uuid such as ds_1b2c3d4e-0000-4000-8000-000000000000, got "
+     "'pl_1b2c3d4e-0000-4000-8000-000000000000'"),
 ])
 def test_shape_errors(raw: object, expected: str) -> None:
     assert problems(raw) == [expected]

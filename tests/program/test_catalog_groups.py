@@ -73,7 +73,7 @@ def test_every_problem_is_listed_with_its_entry() -> None:
         "set a different key",
         "plan_groups[6].name: is required",
         "plan_groups[6].plans: is required",
-        "plan_groups[6].title: is not a plan group field (known fields: name, key, adopt, plans)",
+        "plan_groups[6].title: is not a plan group field (known fields: name, key, adopt, uuid, plans)",
     ]
 
 
