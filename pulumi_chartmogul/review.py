@@ -233,7 +233,8 @@ def _cell(text: str) -> str:
 
 
 def _headline(review: Review) -> str:
-    verbs = {"create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete"}
+    verbs = {"create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete",
+             "import": "to import"}
     parts = [f"{review.counts[op]} {verbs[op]}" for op in verbs if review.counts.get(op)]
     unchanged = review.counts.get("same", 0)
     if not parts:

@@ -402,8 +402,12 @@ class ProviderHost:
 
         # The engine's start-up, as seen in PULUMI_DEBUG_GRPC logs of CLI 3.274.1: Handshake and CheckConfig (the
         # dynamic host answers both UNIMPLEMENTED and the engine carries on), GetPluginInfo, then Configure.
-        self._optional("Handshake", _request(provider_pb2.ProviderHandshakeRequest, engine_address="127.0.0.1:0",
-                                             configure_with_urn=True, sends_old_outputs_to_check=True))
+        # (An SDK whose protocol predates Handshake, such as 3.139, has no such message: an engine of its time did
+        # not send it either.)
+        if hasattr(provider_pb2, "ProviderHandshakeRequest"):
+            self._optional("Handshake", _request(provider_pb2.ProviderHandshakeRequest,
+                                                 engine_address="127.0.0.1:0", configure_with_urn=True,
+                                                 sends_old_outputs_to_check=True))
         self.plugin_info = self._call("GetPluginInfo", empty_pb2.Empty())
         provider_type = "pulumi:providers:pulumi-python"
         self._optional("CheckConfig", _request(provider_pb2.CheckRequest, urn=self.urn(provider_type, "default"),

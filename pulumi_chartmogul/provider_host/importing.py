@@ -4,23 +4,50 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..resources._base import ChartMogulProvider
 
 PROVIDER_KEY = "__provider"  # where the SDK's host looks for the pickled provider
+
+
+def our_providers() -> dict[str, type[ChartMogulProvider]]:
+    """Resource type token -> the provider class of that type."""
+    from ..resources.data_source import DataSource, DataSourceProvider
+    from ..resources.plan import Plan, PlanProvider
+    from ..resources.plan_group import PlanGroup, PlanGroupProvider
+
+    pairs = ((DataSource, DataSourceProvider), (Plan, PlanProvider), (PlanGroup, PlanGroupProvider))
+    return {f"pulumi-python:{resource._resource_type_name}": provider for resource, provider in pairs}
 
 
 def provider_blobs() -> dict[str, str]:
     """Resource type token -> the pickled provider the program stores for that type."""
     from pulumi.dynamic import dynamic
 
-    from ..resources.data_source import DataSource, DataSourceProvider
-    from ..resources.plan import Plan, PlanProvider
-    from ..resources.plan_group import PlanGroup, PlanGroupProvider
-
-    pairs = ((DataSource, DataSourceProvider), (Plan, PlanProvider), (PlanGroup, PlanGroupProvider))
     # serialize_provider is looked up at call time: the package's fix (serialize_fix.py) is installed by then.
-    return {f"pulumi-python:{resource._resource_type_name}": dynamic.serialize_provider(provider())
-            for resource, provider in pairs}
+    return {token: dynamic.serialize_provider(provider()) for token, provider in our_providers().items()}
+
+
+def with_inputs(response: Any, provider: ChartMogulProvider) -> Any:
+    """SDKs before 3.216 answer a Read without inputs, and the engine refuses an import without them ("provider
+    does not support importing resources"): the inputs are then the read outputs' input fields, as our ``read``
+    makes them on later SDKs."""
+    if response.HasField("inputs"):
+        return response
+    import asyncio
+
+    from pulumi.runtime import rpc
+
+    outputs = rpc.deserialize_properties(response.properties)
+    inputs = {**provider.echo_inputs(outputs), PROVIDER_KEY: outputs[PROVIDER_KEY]}
+    loop = asyncio.new_event_loop()
+    try:
+        response.inputs.CopyFrom(loop.run_until_complete(rpc.serialize_properties(inputs, {})))
+    finally:
+        loop.close()
+    return response
 
 
 def is_import_read(request: Any) -> bool:
@@ -34,16 +61,18 @@ def with_provider(read: Callable[[Any, Any], Any], blobs: Callable[[], dict[str,
 
     @functools.wraps(read)
     def read_with_provider(request: Any, context: Any) -> Any:
-        if is_import_read(request):
-            blob = blobs().get(request.type)
-            if blob is not None:
-                from pulumi.runtime import proto
+        blob = blobs().get(request.type) if is_import_read(request) else None
+        if blob is None:
+            return read(request, context)
+        from pulumi.runtime import proto
 
-                supplied = proto.ReadRequest()
-                supplied.CopyFrom(request)
-                supplied.properties.update({PROVIDER_KEY: blob})
-                request = supplied
-        return read(request, context)
+        supplied = proto.ReadRequest()
+        supplied.CopyFrom(request)
+        supplied.properties.update({PROVIDER_KEY: blob})
+        response = read(supplied, context)
+        if not response.id:
+            return response  # the SDK's host aborted the call (our read raised): nothing to add to
+        return with_inputs(response, our_providers()[request.type]())
 
     return read_with_provider
 

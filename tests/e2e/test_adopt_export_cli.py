@@ -54,6 +54,13 @@ def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
         # No create, update, replace or delete: an import per object, each read once by its uuid.
         assert Counter(steps.values()) == {"import": len(ours) + len(own_plans) + 2}
         assert sent(emulator, before) == reads
+        objects = len(ours) + len(own_plans) + 2
+        reviewed = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "review", "--format", "text", "-"],
+                                  input=project.pulumi("preview", "--json").stdout, capture_output=True, text=True,
+                                  check=True, timeout=60).stdout
+        # The review counts the new stack itself (the change summary's create) and lists only the imports.
+        assert f"Changes: 1 to create, {objects} to import (0 unchanged)." in reviewed, reviewed
+        assert sum(line.startswith("import ") for line in reviewed.splitlines()) == objects
         summary = project.pulumi("preview").stdout
         assert f"= {len(ours) + len(own_plans) + 2} to import" in summary
         assert not any(f"to {op}" in summary for op in ("update", "delete", "replace")), summary
