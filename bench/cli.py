@@ -30,8 +30,8 @@ from typing import Any
 from bench import measure
 from bench.report import DASH, Row, ratio, secs
 from pulumi_chartmogul import pulumi_cli
-from pulumi_chartmogul.provider_host import project_plugin_yaml
 from testkit.emulator import Emulator, running_emulator
+from testkit.projects import copy_program
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "chartmogul-bootstrap"
@@ -102,11 +102,7 @@ class Project:
 
     def __init__(self, folder: Path, cli_dir: Path, emulator: Emulator) -> None:
         self.folder = folder / "project"
-        self.folder.mkdir()
-        (self.folder / "__main__.py").write_bytes((REPO / "__main__.py").read_bytes())
-        (self.folder / "Pulumi.yaml").write_text(
-            f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
-            f"    virtualenv: {virtualenv()}\n" + project_plugin_yaml(), encoding="utf-8")
+        copy_program(REPO, self.folder, virtualenv=virtualenv())
         backend = self.backend = folder / "state"
         backend.mkdir()
         self.pulumi = str(cli_dir / "pulumi")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -21,6 +20,7 @@ import pytest
 
 from pulumi_chartmogul import pulumi_cli
 from testkit.emulator import Emulator
+from testkit.projects import copy_program
 
 yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
@@ -142,14 +142,7 @@ def kill_group(process: subprocess.Popen[str]) -> None:
 def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, ...] = ()) -> Project:
     """A copy of the program in ``source`` (``__main__.py`` and ``files``), its virtualenv this repository's."""
     folder = tmp_path / "project"
-    folder.mkdir()
-    for name in ("__main__.py", *files):
-        shutil.copy(source / name, folder / name)
-    project_yaml = yaml.safe_load((source / "Pulumi.yaml").read_text())
-    project_yaml["runtime"]["options"]["virtualenv"] = str(VENV)  # by absolute path: nothing is installed
-    for plugin in project_yaml.get("plugins", {}).get("providers", []):
-        plugin["path"] = str((source / plugin["path"]).resolve())  # the same host, wherever the copy is
-    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(project_yaml, sort_keys=False))
+    copy_program(source, folder, virtualenv=VENV, files=files)
     backend = tmp_path / "state"
     backend.mkdir()
     return Project(folder, backend, stack)

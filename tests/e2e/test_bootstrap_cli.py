@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import importlib
 import os
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from pulumi import automation as auto
 
 from pulumi_chartmogul import pulumi_cli
 from testkit.emulator import Emulator
+from testkit.projects import copy_program
 from tests.e2e.conftest import CATALOG, CLI_DIR
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
@@ -105,13 +105,7 @@ def plan_urn(resource_name: str) -> str:
 @pytest.fixture
 def stack(tmp_path: Path, emulator: Emulator) -> Iterator[auto.Stack]:
     project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(REPO / "__main__.py", project / "__main__.py")
-    # The repository's virtualenv, by absolute path: nothing is installed for the test.
-    (project / "Pulumi.yaml").write_text(
-        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
-        f"    virtualenv: {REPO / '.venv'}\n"
-    )
+    copy_program(REPO, project, virtualenv=REPO / ".venv")
     (tmp_path / "state").mkdir()
     assert CLI_DIR is not None
     env = pulumi_cli.offline_env(CLI_DIR, tmp_path / "state", "e2e", {
