@@ -90,3 +90,21 @@ def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
     finally:
         project.pulumi("cancel", "--yes", check=False)
     assert len(api_plans(emulator)) == PLANS
+
+
+def test_the_pulumi_import_command_records_an_object_through_the_host(tmp_path: Path, emulator: Emulator) -> None:
+    """`pulumi import TYPE NAME UUID --generate-code=false`: the same Read as `import_`, so it works too (code
+    generation would need a provider schema, which a dynamic provider does not have)."""
+    source = emulator.api("POST", "/data_sources", key=KEY, json={"name": "By hand"}).json()
+    plan = emulator.api("POST", "/plans", key=KEY, json={"data_source_uuid": source["uuid"], "name": "Gold",
+                                                        "interval_count": 1, "interval_unit": "month",
+                                                        "external_id": "gold"}).json()
+    project = new_stack(make_project(tmp_path, REPO, stack="e2e"), emulator)
+    project.set_catalog([])
+    before = Counter(emulator.stats()["by_route"])
+    project.pulumi("import", "pulumi-python:dynamic/chartmogul:Plan", "by-hand-gold", plan["uuid"], "--yes",
+                   "--generate-code=false")
+    assert sent(emulator, before) == {"GET /v1/plans/{uuid}": 2}  # its preview, then the import
+    [imported] = project.resources("Plan").values()
+    assert (imported["id"], imported["outputs"]["name"], imported["inputs"]["external_id"]) == (
+        plan["uuid"], "Gold", "gold")
