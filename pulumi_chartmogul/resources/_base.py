@@ -347,7 +347,15 @@ class ChartMogulProvider(ResourceProvider):
                     "ResourceOptions(import_=...)) and `pulumi up` creates it again.", status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
-        return read_result(found["uuid"], outputs, self.echo_inputs(outputs))
+        inputs = self.echo_inputs(outputs)
+        if "uuid" not in props:
+            # An import (or a get()): no inputs of ours yet. Give them the shape check gives the declaration
+            # (defaults such as adopt=False included), so that the state an import writes is what later ups
+            # compare with: otherwise the first no-change up rewrites every imported resource's state.
+            checked = self.check({}, inputs)
+            if not checked.failures:
+                inputs = {k: v for k, v in checked.inputs.items() if k != PROVIDER_KEY}
+        return read_result(found["uuid"], outputs, inputs)
 
     def create_or_adopt(
         self,

@@ -34,7 +34,7 @@ def test_a_plan_made_by_hand_is_imported(engine: Engine, emulator: Emulator) -> 
     assert (step, state.id) == ("import", plan)
     assert {k: v for k, v in state.inputs.items() if k != "__provider"} == {
         "data_source_uuid": source, "name": "Gold", "interval_count": 3, "interval_unit": "month",
-        "external_id": "gold"}
+        "external_id": "gold", "adopt": False}  # what check makes of the declaration: nothing new to record later
     assert state.inputs["__provider"] == state.outputs["__provider"] == PLAN_PROVIDER
-    step, _ = engine.up(PLAN, "gold", inputs, provider=PLAN_PROVIDER, prior=state)
-    assert step == "same"
+    step, after = engine.up(PLAN, "gold", inputs, provider=PLAN_PROVIDER, prior=state)
+    assert step == "same" and after.inputs == state.inputs
