@@ -32,8 +32,7 @@ def provider_blobs() -> dict[str, str]:
 
 def with_inputs(response: Any, provider: ChartMogulProvider) -> Any:
     """SDKs before 3.216 answer a Read without inputs, and the engine refuses an import without them ("provider
-    does not support importing resources"): the inputs are then the read outputs' input fields, as our ``read``
-    makes them on later SDKs."""
+    does not support importing resources"): add the ones our ``read`` gives later SDKs."""
     if response.HasField("inputs"):
         return response
     import asyncio
@@ -41,7 +40,7 @@ def with_inputs(response: Any, provider: ChartMogulProvider) -> Any:
     from pulumi.runtime import rpc
 
     outputs = rpc.deserialize_properties(response.properties)
-    inputs = {**provider.echo_inputs(outputs), PROVIDER_KEY: outputs[PROVIDER_KEY]}
+    inputs = {**provider.imported_inputs(outputs), PROVIDER_KEY: outputs[PROVIDER_KEY]}
     loop = asyncio.new_event_loop()
     try:
         response.inputs.CopyFrom(loop.run_until_complete(rpc.serialize_properties(inputs, {})))

@@ -347,15 +347,17 @@ class ChartMogulProvider(ResourceProvider):
                     "ResourceOptions(import_=...)) and `pulumi up` creates it again.", status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
-        inputs = self.echo_inputs(outputs)
-        if "uuid" not in props:
-            # An import (or a get()): no inputs of ours yet. Give them the shape check gives the declaration
-            # (defaults such as adopt=False included), so that the state an import writes is what later ups
-            # compare with: otherwise the first no-change up rewrites every imported resource's state.
-            checked = self.check({}, inputs)
-            if not checked.failures:
-                inputs = {k: v for k, v in checked.inputs.items() if k != PROVIDER_KEY}
+        # An import (or a get()) has no inputs of ours yet ("uuid" is an output).
+        inputs = self.echo_inputs(outputs) if "uuid" in props else self.imported_inputs(outputs)
         return read_result(found["uuid"], outputs, inputs)
+
+    def imported_inputs(self, outputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs of an object read with no inputs of ours (an import): its input fields in the shape check
+        gives a declaration (defaults such as adopt=False included), so that the state an import writes is what
+        later ups compare with. Otherwise the first no-change up would rewrite every imported resource's state."""
+        inputs = self.echo_inputs(outputs)
+        checked = self.check({}, inputs)
+        return inputs if checked.failures else {k: v for k, v in checked.inputs.items() if k != PROVIDER_KEY}
 
     def create_or_adopt(
         self,

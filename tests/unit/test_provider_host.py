@@ -59,12 +59,12 @@ def test_an_import_read_of_ours_arrives_with_its_provider_and_other_reads_unchan
     assert seen[-1] is refresh
 
 
-def test_an_answer_without_inputs_gets_the_read_objects_input_fields() -> None:
+def test_an_answer_without_inputs_gets_the_inputs_a_later_sdk_would_send() -> None:
     outputs = {"uuid": "pl_1", "data_source_uuid": SOURCE, "name": "Gold", "interval_count": 1.0,
                "interval_unit": "month", "external_id": "gold", PROVIDER_KEY: PLAN_PROVIDER}
     response = with_inputs(proto.ReadResponse(id="pl_1", properties=struct(outputs)), PlanProvider())
     assert rpc.deserialize_properties(response.inputs) == {
         "data_source_uuid": SOURCE, "name": "Gold", "interval_count": 1, "interval_unit": "month",
-        "external_id": "gold", PROVIDER_KEY: PLAN_PROVIDER}
+        "external_id": "gold", "adopt": False, PROVIDER_KEY: PLAN_PROVIDER}
     answered = proto.ReadResponse(id="pl_1", properties=struct(outputs), inputs=struct({"name": "kept"}))
     assert rpc.deserialize_properties(with_inputs(answered, PlanProvider()).inputs) == {"name": "kept"}
