@@ -6,10 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..resources._base import PROVIDER_KEY  # where the SDK's host looks for the pickled provider
+
 if TYPE_CHECKING:
     from ..resources._base import ChartMogulProvider
 
-PROVIDER_KEY = "__provider"  # where the SDK's host looks for the pickled provider
 
 
 def our_providers() -> dict[str, type[ChartMogulProvider]]:

@@ -8,13 +8,13 @@ from typing import Any
 from pulumi.runtime import proto, rpc
 
 from pulumi_chartmogul.provider_host.importing import (
-    PROVIDER_KEY,
     is_import_read,
     our_providers,
     provider_blobs,
     with_inputs,
     with_provider,
 )
+from pulumi_chartmogul.resources._base import PROVIDER_KEY
 from pulumi_chartmogul.resources.plan import PlanProvider
 from testkit.providers import DATA_SOURCE, PLAN, PLAN_GROUP, PLAN_PROVIDER
 
