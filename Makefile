@@ -70,7 +70,7 @@ check-dist: $(STAMP)
 	$(PY) -m tests.dist_check dist
 
 demo: $(STAMP) pulumi-cli
-	$(PY) -m pulumi_chartmogul.demo
+	$(PY) -m pulumi_chartmogul.commands.demo
 
 # The rows measured through the real CLI need one; without it they say so and the rest is measured.
 bench: $(STAMP)

@@ -2,11 +2,11 @@
 
 Stack config::
 
-    chartmogul-bootstrap:catalog:     # see pulumi_chartmogul/catalog.py for the fields and rules
+    chartmogul-bootstrap:catalog:     # see pulumi_chartmogul/catalog/model.py for the fields and rules
       - name: In-house billing
         plans:
           - {name: Bronze, interval_count: 1, interval_unit: month, external_id: bronze_monthly}
-    chartmogul-bootstrap:plan_groups: # optional; see pulumi_chartmogul/catalog_groups.py
+    chartmogul-bootstrap:plan_groups: # optional; see pulumi_chartmogul/catalog/groups.py
       - name: Self-serve
         plans: [{data_source: In-house billing, external_id: bronze_monthly}, {uuid: pl_...}]
     chartmogul-bootstrap:catalog_file: catalog.yaml   # instead of the two above, for large catalogs: a file in the
@@ -25,8 +25,8 @@ unique per data source only) and, when there are groups,
 import pulumi
 
 from pulumi_chartmogul.catalog import declare, load_catalog
-from pulumi_chartmogul.catalog_file import load_catalog_file
-from pulumi_chartmogul.catalog_groups import declare_plan_groups
+from pulumi_chartmogul.catalog.file import load_catalog_file
+from pulumi_chartmogul.catalog.groups import declare_plan_groups
 
 config = pulumi.Config()
 catalog_file = config.get("catalog_file")

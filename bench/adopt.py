@@ -27,7 +27,7 @@ from pathlib import Path
 from bench import measure
 from bench.cli import COMMAND_TIMEOUT, STACK, CliFailed, Project, Step
 from bench.report import DASH, Row, secs
-from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.commands import pulumi_cli
 from testkit.accounts import STRIPE_PLANS, seed_messy_account
 from testkit.emulator import Emulator, running_emulator
 
@@ -91,7 +91,7 @@ def _measure(cli_dir: Path, plans: int, sources: int, latency_ms: int) -> list[R
         seed_messy_account(emulator, plans=plans, data_sources=sources, key=measure.API_KEY)
         project = Project(Path(scratch), cli_dir, emulator)
         measure.log("adopt: pulumi-chartmogul export --adopt")
-        # In its own file: 2,000 plans are too large for stack config (pulumi_chartmogul/catalog_file.py).
+        # In its own file: 2,000 plans are too large for stack config (pulumi_chartmogul/catalog/file.py).
         first = _export(emulator, "--output", str(project.folder / "catalog.yaml"))
         first_text = (project.folder / "catalog.yaml").read_bytes()
         project.run("stack", "init", STACK)

@@ -8,8 +8,8 @@ For each size, in a scratch project (a temporary folder: ``__main__.py`` copied 
 destroy again with ``PULUMI_SKIP_CHECKPOINTS=true``, to show what the engine's per-step state saves cost), and last
 the floor: the same plan POSTs with bare ``requests``, 4 at a time, into the same (by then empty) emulator. The
 emulator's request counter (``GET /_emulator/stats``) is read around every command. The program and the provider
-host import this checkout's package (``PYTHONPATH``); the CLI comes from ``pulumi_chartmogul.pulumi_cli.find`` and
-runs offline (``offline_env``).
+host import this checkout's package (``PYTHONPATH``); the CLI comes from
+``pulumi_chartmogul.commands.pulumi_cli.find`` and runs offline (``offline_env``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 from bench import measure
 from bench.report import DASH, Row, ratio, secs
-from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator, running_emulator
 from testkit.projects import copy_program
 

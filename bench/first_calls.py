@@ -27,7 +27,8 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS  # noqa: E402, F
 from pulumi.runtime._serialization import _deserialize  # noqa: E402, F401
 from pulumi.runtime.proto import provider_pb2_grpc  # noqa: E402, F401
 
-HEAVY = ("requests", "urllib3", "pydantic", "pydantic_core", "pulumi_chartmogul.specs", "pulumi_chartmogul.client")
+HEAVY = ("requests", "urllib3", "pydantic", "pydantic_core", "pulumi_chartmogul.resources.specs",
+         "pulumi_chartmogul.api.client")
 
 
 def _loaded() -> list[str]:

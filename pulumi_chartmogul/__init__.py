@@ -4,15 +4,15 @@ Cheap to import: the resources (and with them Pulumi, and the fix for the SDK's 
 recursion bug that lets programs declare thousands of resources) are loaded when first used, so the emulator,
 which lives in this package, never imports Pulumi.
 
-The exceptions live in :mod:`pulumi_chartmogul.errors`. They are raised in the provider host, never in a Pulumi
+The exceptions live in :mod:`pulumi_chartmogul.api.errors`. They are raised in the provider host, never in a Pulumi
 program, so a program cannot catch them; the engine shows their message.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import lazy_attributes
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -30,12 +30,7 @@ _RESOURCES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _RESOURCES:
-        value = getattr(importlib.import_module(_RESOURCES[name], __name__), name)
-        globals()[name] = value  # from now on a plain attribute
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _RESOURCES, globals())
 
 
 __all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "PlanGroup", "PlanGroupArgs", "__version__"]

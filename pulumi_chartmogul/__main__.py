@@ -1,7 +1,7 @@
-"""``python -m pulumi_chartmogul <command>``: see :mod:`pulumi_chartmogul.cli`."""
+"""``python -m pulumi_chartmogul <command>``: see :mod:`pulumi_chartmogul.commands.cli`."""
 
 import sys
 
-from .cli import main
+from .commands.cli import main
 
 sys.exit(main())

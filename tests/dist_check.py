@@ -32,7 +32,7 @@ SMOKE = r"""
 import base64, os, subprocess, sys, urllib.request
 import pulumi_chartmogul
 from pulumi_chartmogul import DataSource, Plan
-from pulumi_chartmogul.provider_host import EXECUTABLE
+from pulumi_chartmogul.resources.import_support import EXECUTABLE
 assert pulumi_chartmogul.__file__.startswith(sys.prefix), pulumi_chartmogul.__file__
 assert os.access(EXECUTABLE, os.X_OK), f"{EXECUTABLE} is not installed as an executable"
 emulator = subprocess.Popen([sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0"],

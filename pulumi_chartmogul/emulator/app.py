@@ -24,7 +24,8 @@ from . import EMULATOR_VERSION
 from .controls import Controls
 from .customers import add_customer_routes
 from .faults import Fault, FaultSet
-from .store import ApiProblem, Page, Store, gateway_error
+from .store import ApiProblem, Store
+from .wire import JSON, RAILS_JSON, flag, json_body, page_body, paging
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -32,9 +33,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Data sources and ping come from the gateway family, plans from the Rails family (docs/emulator.md).
-JSON = "application/json"
-RAILS_JSON = "application/json; charset=utf-8"
 RATE_LIMIT_MESSAGE = "Your request rate has exceeded our rate limit."
 TOO_MANY_CONNECTIONS_MESSAGE = "Too many parallel connections."
 UNAUTHORIZED_BODY = {"code": 401, "message": "No valid API key provided", "param": None}
@@ -47,55 +45,6 @@ def _problem_response(problem: ApiProblem, media_type: str = JSON) -> JSONRespon
 
 def _not_found_route() -> PlainTextResponse:
     return PlainTextResponse("404 Not Found", status_code=404, headers={"x-cascade": "pass"})
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise gateway_error(400, "Request body is not valid JSON", None) from exc
-    if not isinstance(body, dict):
-        raise gateway_error(400, "Request body must be a JSON object", None)
-    return body
-
-
-def _flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "").lower() in ("true", "1")
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise gateway_error(400, f'Parameter "{name}" is invalid', name) from exc
-
-
-def paging(request: Request) -> dict[str, Any]:
-    """The paging parameters of a list request: ``cursor``, ``per_page`` (default 200), deprecated ``page``."""
-    return {
-        "cursor": request.query_params.get("cursor") or None,
-        "per_page": _int_param(request, "per_page") or 200,
-        "page": _int_param(request, "page"),
-    }
-
-
-def page_body(key: str, page: Page) -> dict[str, Any]:
-    """A list answer: the items under ``key``, the page counters where the page has them, and the cursor and
-    ``has_more`` unless it was asked for by page number (as recorded)."""
-    body: dict[str, Any] = {key: page.items}
-    if page.current_page is not None:
-        body["current_page"] = page.current_page
-        body["total_pages"] = page.total_pages
-    if not page.numbered:
-        body["cursor"] = page.cursor
-        body["has_more"] = page.has_more
-    return body
 
 
 def build_routes(store: Store, controls: Controls) -> FastAPI:
@@ -132,7 +81,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 def _with_extras(request: Request, source: dict[str, Any]) -> dict[str, Any]:
     """The data source with the objects its ``with_*`` query flags ask for."""
     for key, value in Store.data_source_extras().items():
-        if _flag(request, f"with_{key}"):
+        if flag(request, f"with_{key}"):
             source[key] = value
     return source
 
@@ -144,7 +93,7 @@ def _add_data_source_routes(app: FastAPI, store: Store) -> None:
 
     @app.post("/v1/data_sources")
     async def create_data_source(request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         return JSONResponse(store.create_data_source(body), status_code=201, media_type=JSON)
 
     @app.get("/v1/data_sources")
@@ -166,7 +115,7 @@ def _add_data_source_routes(app: FastAPI, store: Store) -> None:
 
 def _add_plan_routes(app: FastAPI, store: Store) -> None:
     async def create_plan(request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         return JSONResponse(store.create_plan(body), status_code=201, media_type=RAILS_JSON)
 
     app.add_api_route("/v1/plans", create_plan, methods=["POST"])
@@ -190,7 +139,7 @@ def _add_plan_routes(app: FastAPI, store: Store) -> None:
 
     @app.patch("/v1/plans/{uuid}")
     async def update_plan(uuid: str, request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         return JSONResponse(store.update_plan(uuid, body), status_code=202, media_type=RAILS_JSON,
                             headers={"cache-control": "no-cache"})
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from .store import MAX_PER_PAGE, Store, _decode_cursor, _encode_cursor, _now_iso, unprocessable
+from .wire import RAILS_JSON, json_body
 
 CUSTOMER_EXTERNAL_ID_TAKEN = "The external ID for this customer already exists in our system."
 
@@ -102,14 +103,13 @@ class Customers:
 
 
 def add_customer_routes(app: FastAPI, store: Store) -> None:
-    """Add the customer routes (called by ``app.build_routes``, hence the import here: app imports this module)."""
-    from .app import RAILS_JSON, _json_body
+    """Add the customer routes (called by ``app.build_routes``)."""
 
     customers = Customers(store)
 
     @app.post("/v1/customers")
     async def create_customer(request: Request) -> Response:
-        return JSONResponse(customers.create(await _json_body(request)), status_code=201, media_type=RAILS_JSON)
+        return JSONResponse(customers.create(await json_body(request)), status_code=201, media_type=RAILS_JSON)
 
     @app.get("/v1/customers")
     def list_customers(request: Request) -> Response:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from .app import RAILS_JSON, _json_body, page_body, paging
 from .plan_groups import PlanGroups
+from .wire import RAILS_JSON, json_body, page_body, paging
 
 
 def add_plan_group_routes(app: FastAPI, groups: PlanGroups) -> None:
     @app.post("/v1/plan_groups")
     async def create_plan_group(request: Request) -> Response:
         # 200, not 201: recorded (chartmogul-ruby, chartmogul-go).
-        return JSONResponse(groups.create(await _json_body(request)), media_type=RAILS_JSON)
+        return JSONResponse(groups.create(await json_body(request)), media_type=RAILS_JSON)
 
     @app.get("/v1/plan_groups")
     def list_plan_groups(request: Request) -> Response:
@@ -29,7 +29,7 @@ def add_plan_group_routes(app: FastAPI, groups: PlanGroups) -> None:
 
     @app.patch("/v1/plan_groups/{uuid}")
     async def update_plan_group(uuid: str, request: Request) -> Response:
-        return JSONResponse(groups.update(uuid, await _json_body(request)), media_type=RAILS_JSON)
+        return JSONResponse(groups.update(uuid, await json_body(request)), media_type=RAILS_JSON)
 
     @app.delete("/v1/plan_groups/{uuid}")
     def delete_plan_group(uuid: str) -> Response:

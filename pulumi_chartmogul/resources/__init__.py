@@ -4,6 +4,6 @@ Importing any of them installs the SDK's ``serialize_provider`` fix first (``ser
 that declares resources, however it imports them, can declare thousands.
 """
 
-from ..serialize_fix import install_serialize_provider_fix
+from .serialize_fix import install_serialize_provider_fix
 
 install_serialize_provider_fix()

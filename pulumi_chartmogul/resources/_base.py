@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import contains_unknowns
 
-from ..errors import (
+from ..api.errors import (
     AlreadyExistsError,
     ChartMogulError,
     ConfigurationError,
@@ -35,14 +35,14 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ..settings import MAX_CREATE_RESENDS, RESEND_DELAYS_SECONDS, Settings, load_settings
+from ..api.settings import MAX_CREATE_RESENDS, RESEND_DELAYS_SECONDS, Settings, load_settings
 
 if TYPE_CHECKING:
     # Imported where first needed, not when the host unpickles a provider: pydantic (specs) by the first check,
     # requests (client) by the first API call. A host that only previews never loads requests; one that only
     # refreshes or destroys never loads pydantic (bench/RESULTS.md, cold start).
-    from ..client import ChartMogulClient
-    from ..specs import ResourceSpec
+    from ..api.client import ChartMogulClient
+    from .specs import ResourceSpec
 
 PROVIDER_KEY = "__provider"
 R = TypeVar("R", bound=Resource)
@@ -90,7 +90,7 @@ def check_inputs(spec: type[ResourceSpec], news: Mapping[str, Any]) -> CheckResu
 
 
 def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure:
-    from ..specs import describe_error
+    from .specs import describe_error
 
     loc = tuple(error.get("loc") or ("",))
     prop = str(loc[0])
@@ -280,7 +280,7 @@ class ChartMogulProvider(ResourceProvider):
 
     @property
     def spec(self) -> type[ResourceSpec]:
-        from .. import specs
+        from . import specs
 
         spec: type[ResourceSpec] = getattr(specs, self.spec_name)
         return spec
@@ -294,7 +294,7 @@ class ChartMogulProvider(ResourceProvider):
                 )
             with _CLIENT_LOCK:  # the host calls in from 4 threads: build one client
                 if self._client is None:
-                    from ..client import ChartMogulClient
+                    from ..api.client import ChartMogulClient
 
                     self._client = ChartMogulClient(self._settings)
         return self._client
@@ -399,22 +399,6 @@ class ChartMogulProvider(ResourceProvider):
                     param=param,
                 ) from None
             return existing, True
-
-
-def require_import_support(kind: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> None:
-    """Stop the program, before anything is registered, if it imports a resource (``import_``) where the engine
-    would run Pulumi's own dynamic-provider host, which fails every import (pulumi/pulumi#16175)."""
-    if opts is None or not opts.import_:
-        return
-    from ..provider_host import import_problem, project_plugin_yaml
-
-    problem = import_problem()
-    if problem is not None:
-        raise pulumi.RunError(
-            f"{kind} {resource_name!r} imports {opts.import_!r}, which needs pulumi_chartmogul's provider host: "
-            f"{problem}. Pulumi's own host for dynamic resources cannot import (pulumi/pulumi#16175). Add this to "
-            f"Pulumi.yaml (`pulumi-chartmogul provider-host` prints it for your installation):\n"
-            f"{project_plugin_yaml()}")
 
 
 def read_existing(cls: type[R], provider: ChartMogulProvider, resource_name: str, id_: pulumi.Input[str],

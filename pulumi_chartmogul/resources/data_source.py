@@ -14,7 +14,8 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
 from pulumi.runtime.rpc import contains_unknowns
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing, require_import_support
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from .import_support import require_import_support
 from .protection import forced, refuse_if_it_holds_customers
 
 POLICY = FieldPolicy(

@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
-from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing, require_import_support
+from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from .import_support import require_import_support
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),

@@ -16,7 +16,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
 from pulumi.runtime.rpc import contains_unknowns
 
-from ..errors import AlreadyExistsError, ChartMogulError
+from ..api.errors import AlreadyExistsError, ChartMogulError
 from ._base import (
     ChartMogulProvider,
     FieldPolicy,
@@ -25,8 +25,8 @@ from ._base import (
     delete_confirmed,
     diff_inputs,
     read_existing,
-    require_import_support,
 )
+from .import_support import require_import_support
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "plans"}),

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChartMogulError
+from ..api.errors import ChartMogulError
 
 if TYPE_CHECKING:
-    from ..client import ChartMogulClient
+    from ..api.client import ChartMogulClient
 
 WHAT_IS_LOST = "customers, invoices, subscriptions, custom attributes, tags and manual edits"
 

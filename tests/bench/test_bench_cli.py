@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench import cli
-from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.commands import pulumi_cli
 
 
 def test_without_a_cli_one_row_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator
 from testkit.projects import copy_program
 

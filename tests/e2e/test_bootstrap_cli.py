@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_chartmogul import pulumi_cli
+from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator
 from testkit.projects import copy_program
 from tests.e2e.conftest import CATALOG, CLI_DIR

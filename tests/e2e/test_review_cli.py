@@ -11,7 +11,7 @@ import subprocess
 import sys
 from typing import Any
 
-from pulumi_chartmogul import review
+from pulumi_chartmogul.commands import review
 from testkit.emulator import Emulator
 from tests.e2e.conftest import KEY, Project, api_plans, api_sources
 

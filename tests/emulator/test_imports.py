@@ -19,7 +19,7 @@ def modules_after(statement: str) -> list[str]:
 @pytest.mark.parametrize("statement", [
     "import pulumi_chartmogul",
     "import pulumi_chartmogul.emulator.app, pulumi_chartmogul.emulator.__main__",
-    "import pulumi_chartmogul.client, pulumi_chartmogul.settings, pulumi_chartmogul.errors",
+    "import pulumi_chartmogul.api.client, pulumi_chartmogul.api.settings, pulumi_chartmogul.api.errors",
 ])
 def test_no_pulumi_is_imported(statement: str) -> None:
     loaded = modules_after(statement)

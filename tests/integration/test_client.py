@@ -14,15 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from urllib3.util.retry import RequestHistory
 
-from pulumi_chartmogul.client import ChartMogulClient, RetryPolicy
-from pulumi_chartmogul.errors import (
+from pulumi_chartmogul.api.client import ChartMogulClient, RetryPolicy
+from pulumi_chartmogul.api.errors import (
     AuthenticationError,
     NotFoundError,
     ServerError,
     TransportError,
     UnprocessableEntityError,
 )
-from pulumi_chartmogul.settings import Settings
+from pulumi_chartmogul.api.settings import Settings
 from testkit.emulator import Emulator, running_emulator
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_chartmogul.catalog import load_catalog
-from pulumi_chartmogul.cli import build_parser
-from pulumi_chartmogul.export import run
+from pulumi_chartmogul.commands.cli import build_parser
+from pulumi_chartmogul.commands.export import run
 from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
 from testkit.emulator import Emulator, running_emulator
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_chartmogul.errors import ChartMogulError
+from pulumi_chartmogul.api.errors import ChartMogulError
 from pulumi_chartmogul.resources import _base, data_source
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider

@@ -12,8 +12,8 @@ from collections import Counter
 from typing import Any
 
 from pulumi_chartmogul.catalog import data_source_resource_name, load_catalog, plan_resource_name
-from pulumi_chartmogul.cli import build_parser
-from pulumi_chartmogul.export import run
+from pulumi_chartmogul.commands.cli import build_parser
+from pulumi_chartmogul.commands.export import run
 from testkit.accounts import seed_messy_account, snapshot
 from testkit.emulator import Emulator
 from testkit.harness import Engine, ResourceState

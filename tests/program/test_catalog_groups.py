@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pulumi_chartmogul.catalog import CatalogError, declare, load_catalog
-from pulumi_chartmogul.catalog_groups import declare_plan_groups
+from pulumi_chartmogul.catalog.groups import declare_plan_groups
 
 from .mocking import PLAN_GROUP_TYPE, REPO, Harness, Recorder, mocked
 

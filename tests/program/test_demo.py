@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pulumi_chartmogul import demo, pulumi_cli
+from pulumi_chartmogul.commands import demo, pulumi_cli
 from pulumi_chartmogul.emulator.process import EmulatorStartError, logged_emulator
 
 from .mocking import REPO
@@ -78,7 +78,7 @@ def test_main_exits_2_with_one_sentence(no_cli: Path, capsys: pytest.CaptureFixt
 def test_the_module_as_make_demo_runs_it(no_cli: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pulumi_chartmogul.demo", "--project-dir", str(no_cli)],
+    result = subprocess.run([sys.executable, "-m", "pulumi_chartmogul.commands.demo", "--project-dir", str(no_cli)],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert time.monotonic() - started < 20
     assert result.returncode == 2, result.stderr

@@ -12,8 +12,8 @@ import pytest
 
 from pulumi_chartmogul import Plan
 from pulumi_chartmogul.catalog import declare, load_catalog
-from pulumi_chartmogul.catalog_groups import declare_plan_groups
-from pulumi_chartmogul.provider_host import PLUGIN_DIRECTORY, import_problem, project_plugin_yaml
+from pulumi_chartmogul.catalog.groups import declare_plan_groups
+from pulumi_chartmogul.resources.import_support import PLUGIN_DIRECTORY, import_problem, project_plugin_yaml
 
 from .mocking import DATA_SOURCE_TYPE, PLAN_GROUP_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from pulumi_chartmogul.errors import ChartMogulError
+from pulumi_chartmogul.api.errors import ChartMogulError
 from pulumi_chartmogul.resources.plan import PlanProvider
 
 ATTEMPTS = 3

@@ -66,7 +66,7 @@ SLOW_MS = 1500
 # A slow request still lands SLOW_MS after it was sent; the client gave up on it TIMEOUT_SECONDS after, so every
 # such request has landed this long after the operation returns (with a margin for a busy machine).
 SLOW_SETTLE_SECONDS = (SLOW_MS / 1000 - float(TIMEOUT_SECONDS)) + 0.4
-ERRORS_MODULE = "pulumi_chartmogul.errors."
+ERRORS_MODULE = "pulumi_chartmogul.api.errors."
 NAIVE_PROVIDER = serialize_provider(NaivePlanProvider())
 
 FAULTS: dict[str, dict[str, Any]] = {

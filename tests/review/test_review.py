@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul import review
+from pulumi_chartmogul.commands import review
 from tests.e2e.previews import FIXTURES
 
 PROVIDER_PICKLE = "gASVOwAAAAAAAACM"  # how every recorded __provider value starts
@@ -162,7 +162,7 @@ def test_even_only_destructive_rows_beyond_the_limit_stay_within_it() -> None:
 
 
 def test_the_command_runs_without_pulumi_and_as_a_module() -> None:
-    code = ("import sys, pulumi_chartmogul.cli as c; c.main(['review', sys.argv[1]]) ;"
+    code = ("import sys, pulumi_chartmogul.commands.cli as c; c.main(['review', sys.argv[1]]) ;"
             "assert not [m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')]")
     done = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "03-plan-rename.json")],
                           capture_output=True, text=True, check=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul import review
+from pulumi_chartmogul.commands import review
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / "examples" / "pr-review" / "pulumi-review.yml"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_chartmogul.errors import ConfigurationError
+from pulumi_chartmogul.api.errors import ConfigurationError
 from pulumi_chartmogul.resources._base import ChartMogulProvider
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul.errors import AlreadyExistsError, OutcomeUnknownError, ServerError
+from pulumi_chartmogul.api.errors import AlreadyExistsError, OutcomeUnknownError, ServerError
+from pulumi_chartmogul.api.settings import Settings
 from pulumi_chartmogul.resources import _base
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
-from pulumi_chartmogul.settings import Settings
 
 SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 
@@ -131,7 +131,7 @@ def test_an_unanswered_post_of_a_non_unique_object_is_waited_for_never_re_sent(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Plan groups: the server accepts a second one with the same name, so a POST that got no answer (it may
     still be running) is looked up until it shows, or the create fails without sending it again."""
-    from pulumi_chartmogul.errors import TransportError
+    from pulumi_chartmogul.api.errors import TransportError
 
     clock = iter(range(100))
     monkeypatch.setattr(_base, "time", SimpleNamespace(sleep=lambda _s: None, monotonic=lambda: next(clock)))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pulumi_chartmogul.errors import (
+from pulumi_chartmogul.api.errors import (
     AlreadyExistsError,
     APIStatusError,
     AuthenticationError,

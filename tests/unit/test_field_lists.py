@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from pulumi_chartmogul.catalog import CatalogDataSource, CatalogPlan
 from pulumi_chartmogul.resources import data_source, plan, plan_group
-from pulumi_chartmogul.specs import DataSourceSpec, PlanGroupSpec, PlanSpec
+from pulumi_chartmogul.resources.specs import DataSourceSpec, PlanGroupSpec, PlanSpec
 
 # (module, resource, args, spec, catalog entry or None, fields the catalog supplies itself, server-owned outputs)
 RESOURCES = [

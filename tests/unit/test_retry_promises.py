@@ -20,10 +20,10 @@ import requests
 import urllib3.util.retry
 from requests.adapters import HTTPAdapter
 
-from pulumi_chartmogul import client as client_module
-from pulumi_chartmogul.client import ChartMogulClient
-from pulumi_chartmogul.errors import RateLimitError, ServerError, TransportError
-from pulumi_chartmogul.settings import Settings
+from pulumi_chartmogul.api import client as client_module
+from pulumi_chartmogul.api.client import ChartMogulClient
+from pulumi_chartmogul.api.errors import RateLimitError, ServerError, TransportError
+from pulumi_chartmogul.api.settings import Settings
 
 
 @dataclass

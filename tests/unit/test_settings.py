@@ -2,8 +2,8 @@
 
 import pytest
 
-from pulumi_chartmogul.errors import ConfigurationError
-from pulumi_chartmogul.settings import DEFAULT_ENDPOINT, load_settings, redact, validate_endpoint
+from pulumi_chartmogul.api.errors import ConfigurationError
+from pulumi_chartmogul.api.settings import DEFAULT_ENDPOINT, load_settings, redact, validate_endpoint
 
 KEY = "sk-unit-7f3a9c"
 

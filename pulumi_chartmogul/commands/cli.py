@@ -3,9 +3,10 @@
 - ``export``: read a ChartMogul account and write it as the bootstrap program's catalog (``export.py``);
 - ``review``: summarise ``pulumi preview --json`` as a pull-request comment (``review.py``);
 - ``provider-host``: print the ``Pulumi.yaml`` lines that make the engine run this installation's provider host
-  (``provider_host/``), which imports by uuid.
+  (``pulumi_chartmogul/provider_host/``), which imports by uuid.
 
-Imports nothing of Pulumi: both run in CI jobs and on machines that only talk to ChartMogul or read JSON.
+Imports nothing of Pulumi until a command needs it: export and review run in CI jobs and on machines that only
+talk to ChartMogul or read JSON.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "provider-host":
-        from .provider_host import project_plugin_yaml
+        from ..resources.import_support import project_plugin_yaml
 
         sys.stdout.write(project_plugin_yaml())
         return 0

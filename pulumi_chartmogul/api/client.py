@@ -25,7 +25,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from ._version import __version__
+from .._version import __version__
 from .errors import TransportError, error_from_response
 from .settings import Settings
 

@@ -18,7 +18,7 @@ is about, before a single resource is declared::
             adopt: false                # optional: take over an existing plan with this external id
             uuid: pl_...                # optional: import this existing plan
 
-Field rules (lengths, whitespace, units, counts) are the resources' own, from :mod:`pulumi_chartmogul.specs`.
+Field rules (lengths, whitespace, units, counts) are the resources' own, from :mod:`pulumi_chartmogul.resources.specs`.
 The catalog adds only what is about the catalog as a whole:
 
 - data source names are unique (ChartMogul refuses a second source with the same name), and so are the
@@ -50,7 +50,6 @@ its key) needs nothing, but previews as a create.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,10 +66,11 @@ from pydantic import (
     model_validator,
 )
 
-from .catalog_groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
-from .resources.data_source import DataSource
-from .resources.plan import Plan
-from .specs import DataSourceUuid, IntervalCount, IntervalUnit, PlanUuid, Text, describe_error
+from ..resources.data_source import DataSource
+from ..resources.plan import Plan
+from ..resources.specs import DataSourceUuid, IntervalCount, IntervalUnit, PlanUuid, Text, describe_error
+from .groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
+from .names import data_source_resource_name, plan_resource_name, slug
 
 __all__ = [
     "Catalog",
@@ -148,29 +148,8 @@ class Catalog(RootModel[list[CatalogDataSource]]):
 
     @property
     def plan_groups(self) -> list[CatalogPlanGroup]:
-        """The ``plan_groups`` section given to :func:`load_catalog` (see :mod:`pulumi_chartmogul.catalog_groups`)."""
+        """The ``plan_groups`` section given to :func:`load_catalog` (see :mod:`pulumi_chartmogul.catalog.groups`)."""
         return self._plan_groups
-
-
-def slug(text: str) -> str:
-    """``"In-house billing"`` → ``"in-house-billing"``: lowercase ASCII letters and digits joined by ``-``.
-
-    A name with no ASCII letter or digit at all (``"請求書"``) keeps its own letters and digits instead
-    (``"請求書"``), so that any account's names make resource names; names with some ASCII keep the ASCII form.
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if ascii_slug:
-        return ascii_slug
-    return "-".join(part for part in re.split(r"[\W_]+", unicodedata.normalize("NFKC", text).lower()) if part)
-
-
-def data_source_resource_name(data_source_name: str) -> str:
-    return slug(data_source_name)
-
-
-def plan_resource_name(data_source_name: str, external_id: str) -> str:
-    return f"{slug(data_source_name)}-{external_id}"
 
 
 def duplicate_problems(raw: object) -> list[str]:

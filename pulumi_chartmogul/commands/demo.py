@@ -1,6 +1,6 @@
 """``make demo``: the bootstrap program (``__main__.py`` + ``Pulumi.demo.yaml``) against the local emulator.
 
-Run from the repository root as ``python -m pulumi_chartmogul.demo``. It
+Run from the repository root as ``python -m pulumi_chartmogul.commands.demo``. It
 
 1. gets a Pulumi CLI as ``make pulumi-cli`` does (``tools/pulumi-cli.sh``: on ``PATH``, in ``.pulumi-cli/``, the
    official installer, or a build from pulumi's Go modules). Without one it says so in one sentence and exits
@@ -28,8 +28,8 @@ from typing import Any
 
 import requests
 
+from ..emulator.process import EmulatorStartError, logged_emulator
 from . import pulumi_cli
-from .emulator.process import EmulatorStartError, logged_emulator
 
 DEMO_DIR = ".demo"
 STACK = "demo"
@@ -127,7 +127,7 @@ def run_demo(project_dir: Path, cli_dir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pulumi_chartmogul.demo",
+        prog="python -m pulumi_chartmogul.commands.demo",
         description="Run the bootstrap program (Pulumi.demo.yaml) against the local ChartMogul emulator.",
     )
     parser.add_argument("--project-dir", type=Path, default=None,

@@ -1,8 +1,9 @@
-"""``pulumi-chartmogul export``: read a ChartMogul account and write it as the bootstrap program's catalog.
+"""An account as a catalog: what ``pulumi-chartmogul export`` reads, and the text it writes (the command is
+:mod:`pulumi_chartmogul.commands.export`).
 
 Reads every data source, every plan (all pages) and every plan group with its members, using the provider's
 settings (``CHARTMOGUL_API_KEY``, ``CHARTMOGUL_ENDPOINT`` or ``--endpoint``; the retry policy of
-:mod:`pulumi_chartmogul.client`), and writes stack config YAML::
+:mod:`pulumi_chartmogul.api.client`), and writes stack config YAML::
 
     config:
       chartmogul-bootstrap:catalog:
@@ -38,29 +39,21 @@ What is exported, and what is left out (each left-out object is named on stderr)
 
 Output is deterministic: data sources by name, plans by external id, groups by name, members by key; a run
 against an unchanged account prints the same bytes. The catalog is validated with the program's own rules
-(:func:`pulumi_chartmogul.catalog.load_catalog`) before anything is written; ``--output`` is replaced atomically.
+(:func:`pulumi_chartmogul.catalog.model.load_catalog`) before anything is written.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import os
-import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from .client import MAX_PER_PAGE, ChartMogulClient
-from .errors import AuthenticationError, ChartMogulError, ConfigurationError, TransportError
-from .settings import CONFIG_ENDPOINT, CONFIG_MAX_RETRIES, CONFIG_TIMEOUT, ENV_API_KEY, ENV_ENDPOINT, load_settings
+from ..api.client import MAX_PER_PAGE, ChartMogulClient
+from .names import CATALOG_KEY, GROUPS_KEY, data_source_resource_name, plan_resource_name
 
-PROJECT = "chartmogul-bootstrap"
-CATALOG_KEY = f"{PROJECT}:catalog"
-GROUPS_KEY = f"{PROJECT}:plan_groups"
-# Sources made through the API: "Custom" today, "Import API" in recordings up to 2023 (docs: chartmogul-api.md).
+# Sources made through the API: "Custom" in ChartMogul's API reference since 2023, "Import API" in responses before
+# (the official clients' recorded test fixtures, chartmogul-ruby/-go/-python, show both).
 OWN_SYSTEMS = frozenset({"Custom", "Import API"})
 PLAN_FIELDS = ("name", "interval_count", "interval_unit", "external_id")
 
@@ -187,7 +180,7 @@ def _groups(account: Account, keys: dict[str, dict[str, str]], *, adopt: bool, f
 
 def validate(export: Export) -> None:
     """The program's own rules, so that what is written is a catalog the program accepts."""
-    from .catalog import CatalogError, load_catalog
+    from .model import CatalogError, load_catalog
 
     try:
         load_catalog(export.catalog, plan_groups=export.plan_groups or None)
@@ -219,8 +212,7 @@ def to_yaml(export: Export, header: str) -> str:
 
 
 def to_python(export: Export, header: str) -> str:
-    from .catalog import data_source_resource_name, plan_resource_name
-    from .catalog_groups import CatalogPlanGroup
+    from .groups import CatalogPlanGroup
 
     lines = [
         header + '"""ChartMogul objects exported by `pulumi-chartmogul export --format python`, each declared with',
@@ -272,92 +264,5 @@ def to_python(export: Export, header: str) -> str:
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``text`` in ``path``, or ``path`` untouched: written to a temporary file beside it, then renamed."""
-    directory = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _imports(entry: dict[str, Any]) -> str:
     return f", opts=pulumi.ResourceOptions(import_={entry['uuid']!r})" if "uuid" in entry else ""
-
-
-# -- the command ----------------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint", help=f"API root (default: ${ENV_ENDPOINT}, else https://api.chartmogul.com/v1)")
-    parser.add_argument("--timeout", metavar="SECONDS", help="read timeout per request (default 30)")
-    parser.add_argument("--max-retries", metavar="N",
-                        help="retries per request on 429, 5xx and connection errors (default 6; 0 fails fast)")
-    parser.add_argument("--output", "-o", type=Path, help="write to this file (atomically) instead of stdout")
-    parser.add_argument("--adopt", action="store_true",
-                        help="give every data source, plan and plan group its uuid, so that the first preview "
-                             "imports it (no create) and `up` records it in the state without a POST")
-    parser.add_argument("--data-source", action="append", default=[], metavar="NAME", dest="data_sources",
-                        help="export only this data source (repeatable)")
-    parser.add_argument("--format", choices=("yaml", "python"), default="yaml",
-                        help="yaml: stack config for the bootstrap program (default); python: a Pulumi program")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
-        environ: dict[str, str] | None = None) -> int:
-    """The ``export`` command; 0 on success, 1 with a one-paragraph error on stderr otherwise."""
-
-    def note(message: str) -> None:
-        print(message, file=stderr, flush=True)
-
-    env = dict(os.environ if environ is None else environ)
-    try:
-        options = {CONFIG_ENDPOINT: args.endpoint, CONFIG_TIMEOUT: args.timeout, CONFIG_MAX_RETRIES: args.max_retries}
-        settings = load_settings(options.get, env)
-        account = read_account(ChartMogulClient(settings), note)
-        export = build_export(account, adopt=args.adopt, only=args.data_sources, note=note)
-        validate(export)
-        plans = sum(len(source["plans"]) for source in export.catalog)
-        summary = (f"{_count(len(export.catalog), 'data source')}, {_count(plans, 'plan')}, "
-                   f"{_count(len(export.plan_groups), 'plan group')}{' (adopt)' if args.adopt else ''}")
-        header = f"# Exported from {settings.endpoint} by pulumi-chartmogul export: {summary}.\n"
-        text = to_python(export, header) if args.format == "python" else to_yaml(export, header)
-        from .catalog_file import STACK_CONFIG_LIMIT  # with the catalog, which imports Pulumi: only here
-
-        if args.format == "yaml" and len(text.encode()) > STACK_CONFIG_LIMIT:
-            note(f"note: {len(text.encode()):,} bytes is too large for stack config (Pulumi passes it to the "
-                 "program in one environment variable; Linux allows 128 KiB). Keep it as its own file and set "
-                 "`pulumi config set chartmogul-bootstrap:catalog_file <file>`.")
-        if args.output is not None:
-            write_atomically(args.output, text)
-            note(f"Wrote {summary} to {args.output}")
-        else:
-            stdout.write(text)
-            stdout.flush()
-            note(f"Exported {summary}")
-        return 0
-    except AuthenticationError:
-        note(f"export failed: the API key was refused (401). Check {ENV_API_KEY}.")
-    except ConfigurationError as exc:
-        note(f"export failed: {exc}")
-    except TransportError as exc:
-        note(f"export failed: {exc}. Check the endpoint (--endpoint or {ENV_ENDPOINT}).")
-    except (ChartMogulError, ExportError, OSError) as exc:
-        note(f"export failed: {exc}")
-    if args.output is not None:
-        note(f"{args.output} was not written.")
-    return 1

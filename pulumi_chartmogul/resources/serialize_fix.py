@@ -27,7 +27,7 @@ def install_serialize_provider_fix() -> None:
     """
     from pulumi.dynamic import dynamic
 
-    from .resources._base import ChartMogulProvider
+    from ._base import ChartMogulProvider
 
     original = dynamic.serialize_provider
     if getattr(original, "_chartmogul_fixed", False):
