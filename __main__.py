@@ -10,7 +10,7 @@ Stack config::
       - name: Self-serve
         plans: [{data_source: In-house billing, external_id: bronze_monthly}, {uuid: pl_...}]
     chartmogul-bootstrap:catalog_file: catalog.yaml   # instead of the two above, for large catalogs: a file in the
-                                                      # shape `pulumi-chartmogul export` writes (catalog_file.py)
+                                                      # shape `pulumi-chartmogul export` writes (catalog/file.py)
     chartmogul:apiKey: <secret>       # `pulumi config set --secret chartmogul:apiKey ...`, or CHARTMOGUL_API_KEY
     chartmogul:endpoint: ...          # optional; default https://api.chartmogul.com/v1, or CHARTMOGUL_ENDPOINT
 

@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-from bench import adopt, cli, measure
+from bench import adopt, cli
+from bench.cold_start import cold_start
+from bench.notes import cold_start_notes, overhead_notes, provision_notes
+from bench.overhead import empty_rpc, overhead
 from bench.report import DASH, Row, ms, ratio, render, secs
+from bench.request_counts import requests_per_operation
+from bench.rig import HOST_WORKERS, bench_setup, log
+from bench.scale import StateSize, program_scale, state_size
+from bench.targets import (
+    COLD_START_TARGET,
+    EXPECTED_GROUP_REQUESTS,
+    EXPECTED_REQUESTS,
+    OVERHEAD_TARGET,
+    PROVIDER_BYTES_TARGET,
+    PROVISION_TARGET,
+)
+from bench.throughput import preview, provision, provision_floor
 from pulumi_chartmogul.emulator.cli import non_negative_int, positive_int
-
-PROVISION_TARGET = 1.10
-OVERHEAD_TARGET = 1.05
-PROVIDER_BYTES_TARGET = 200
-COLD_START_TARGET = 1.2
-EXPECTED_REQUESTS = {
-    "preview of a create (check)": 0,
-    "create (check, create)": 1,
-    "no-change up (check, diff)": 0,
-    "preview of an update (check, diff)": 0,
-    "update (check, diff, update)": 1,
-    "refresh (read, diff)": 1,
-    "delete": 1,
-}
-# A plan group's create first lists the groups (names are not unique, so a taken name is refused unless adopted)
-# and its refresh reads the members too.
-EXPECTED_GROUP_REQUESTS = {**EXPECTED_REQUESTS, "create (check, create)": 2, "refresh (read, diff)": 2}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -65,11 +62,11 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     notes: list[str] = []
     n, latency = args.plans, args.latency_ms
-    bound = n * latency / 1000 / measure.HOST_WORKERS
+    bound = n * latency / 1000 / HOST_WORKERS
 
-    with measure.bench_setup(latency, args.threads) as bench:
-        measure.log(f"provision: {n} plans, {args.threads} steps at once, {latency} ms latency")
-        prov = measure.provision(bench, n)
+    with bench_setup(latency, args.threads) as bench:
+        log(f"provision: {n} plans, {args.threads} steps at once, {latency} ms latency")
+        prov = provision(bench, n)
         if prov.posts != n or prov.requests != n:
             raise RuntimeError(f"provision sent {prov.requests} requests ({prov.posts} POSTs) for {n} plans")
         prov_ratio = prov.wall_seconds / bound if bound else None
@@ -80,29 +77,29 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
         rows.append(Row("  CPU used by each process during it (2 cores in all)",
                         ", ".join(f"{name} {seconds:.1f} s" for name, seconds in prov.cpu.items())
                         + f" (of {2 * prov.wall_seconds:.1f} s)"))
-        measure.log("provision floor: the same POSTs with bare requests from 4 sessions")
-        floor = measure.provision_floor(bench, n)
+        log("provision floor: the same POSTs with bare requests from 4 sessions")
+        floor = provision_floor(bench, n)
         floor_ratio = floor / bound if bound else None
         rows.append(Row(f"  floor: the same {n} POSTs, bare requests, 4 keep-alive sessions, no Pulumi", secs(floor),
                         secs(bound), ratio(floor_ratio) if floor_ratio else DASH))
-        measure.log("provision through the host with the bare-requests provider")
-        host_floor = measure.provision(bench, n, passthrough=True).wall_seconds
+        log("provision through the host with the bare-requests provider")
+        host_floor = provision(bench, n, passthrough=True).wall_seconds
         host_floor_ratio = host_floor / bound if bound else None
         rows.append(Row(f"  the same {n} creates through the host, bare-requests provider (no validation)",
                         secs(host_floor), secs(bound), ratio(host_floor_ratio) if host_floor_ratio else DASH))
         cli_at = len(rows)  # the real CLI's rows go here, measured once this emulator and host are stopped
 
-        size = measure.state_size(bench.states[0])
+        size = state_size(bench.states[0])
 
-        measure.log(f"preview: {len(bench.states)} unchanged plans")
-        prev = measure.preview(bench)
+        log(f"preview: {len(bench.states)} unchanged plans")
+        prev = preview(bench)
         rows.append(Row(f"preview: check + diff of {prev.resources} unchanged plans, {args.threads} at once",
                         f"{prev.wall_seconds / prev.resources * 1000:.2f} ms/resource "
                         f"({secs(prev.wall_seconds)} in all)"))
         rows.append(Row("  one resource at a time (median latency of check + diff)", ms(prev.sequential_ms / 1000)))
 
-        measure.log(f"overhead: {args.repeat} samples per operation")
-        overheads = measure.overhead(bench, args.repeat)
+        log(f"overhead: {args.repeat} samples per operation")
+        overheads = overhead(bench, args.repeat)
         for item in overheads:
             rows.append(Row(f"overhead: {item.operation} through the host vs bare requests ({item.route}), "
                             f"median of {args.repeat}",
@@ -111,13 +108,13 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
         rows.append(Row("  the +ms split: host + gRPC (bare-requests provider in the same host) / pulumi-chartmogul",
                         ", ".join(f"{o.operation} {o.host_machinery_ms:+.2f} / {o.provider_ms:+.2f}"
                                   for o in overheads)))
-        busy_rpc, idle_rpc = measure.empty_rpc(bench)
+        busy_rpc, idle_rpc = empty_rpc(bench)
         rows.append(Row("  empty RPC (GetPluginInfo) round trip: back to back / after 50 ms idle",
                         f"{busy_rpc:.2f} / {idle_rpc:.2f} ms"))
 
-        measure.log("requests per operation")
+        log("requests per operation")
         for kind, expected_counts in (("plan", EXPECTED_REQUESTS), ("group", EXPECTED_GROUP_REQUESTS)):
-            counts = measure.requests_per_operation(bench, kind=kind)
+            counts = requests_per_operation(bench, kind=kind)
             for label, expected in expected_counts.items():
                 got = counts[label]
                 what = "plan group " if kind == "group" else ""
@@ -126,8 +123,8 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
         rows.append(Row(f"API requests during the {prev.resources}-plan preview", str(prev.requests), "0", DASH,
                         "= 0", prev.requests == 0))
 
-    notes += _provision_notes(prov, floor, host_floor, bound, overheads, n, latency)
-    notes += _overhead_notes(overheads, busy_rpc, idle_rpc)
+    notes += provision_notes(prov, floor, host_floor, bound, overheads, n, latency)
+    notes += overhead_notes(overheads, busy_rpc, idle_rpc)
     cli_rows, cli_notes = cli.measure_rows(args.cli_plans, latency)
     rows[cli_at:cli_at] = cli_rows
     notes.extend(cli_notes)
@@ -140,55 +137,11 @@ def run(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
     return rows + cold_rows, notes + cold_notes
 
 
-def _provision_notes(prov: measure.Provision, floor: float, host_floor: float, bound: float,
-                     overheads: list[measure.Overhead], n: int, latency: int) -> list[str]:
-    """Why provision missed its target, if it did."""
-    prov_ratio = prov.wall_seconds / bound if bound else None
-    floor_ratio = floor / bound if bound else None
-    host_floor_ratio = host_floor / bound if bound else None
-    if not prov_ratio or prov_ratio <= PROVISION_TARGET:
-        return []
-    mean_bare = statistics.mean(o.bare_ms for o in overheads)  # sequential, so one call's own time
-    cycle = prov.wall_seconds * measure.HOST_WORKERS / n * 1000
-    floor_cycle = floor * measure.HOST_WORKERS / n * 1000
-    return [
-        f"provision ({ratio(prov_ratio)} > {PROVISION_TARGET:.2f}): the bound N x latency / 4 counts every API "
-        f"call as exactly {latency} ms. A call with bare requests takes {mean_bare:.1f} ms here one at a time "
-        f"(overhead rows), and with 4 at once on these {os.cpu_count()} cores {floor_cycle:.1f} ms: the floor, "
-        f"the same POSTs without Pulumi, is already {ratio(floor_ratio or 0)} of the bound. Through the host "
-        f"each of its 4 workers spends {cycle:.1f} ms per plan: the Create's API call, the host and gRPC "
-        f"cost of two RPCs (Check and Create, see the overhead split), and CPU contention among the host, "
-        f"the emulator and the engine stand-in (CPU row). A provider that only forwards the POST with bare "
-        f"requests gets {ratio(host_floor_ratio or 0)} through the same host; pulumi-chartmogul's own share "
-        f"is the difference, {ratio((prov_ratio or 0) - (host_floor_ratio or 0))} of the bound "
-        f"({(prov.wall_seconds - host_floor) * measure.HOST_WORKERS / n * 1000:+.2f} ms per plan per worker; "
-        f"{statistics.mean(o.provider_ms for o in overheads):+.2f} ms per call one at a time, split row). "
-        f"The gap to the target is the API's own time per call and the host's fixed cost per RPC; at higher "
-        f"latency these weigh less (try --latency-ms 200)."]
-
-
-def _overhead_notes(overheads: list[measure.Overhead], busy_rpc: float, idle_rpc: float) -> list[str]:
-    """Why an operation's overhead missed its target, for each that did."""
-    notes: list[str] = []
-    for o in overheads:
-        if o.ratio > OVERHEAD_TARGET:
-            notes.append(
-                f"overhead of {o.operation} ({ratio(o.ratio)} > {OVERHEAD_TARGET:.2f}): +{o.extra_ms:.2f} ms, of "
-                f"which {o.host_machinery_ms:+.2f} ms is the host and gRPC (the same request from a bare-requests "
-                f"provider in the same host) and {o.provider_ms:+.2f} ms pulumi-chartmogul. The host's share is "
-                f"an RPC round trip that starts from idle after waiting on the API ({idle_rpc:.2f} ms for an "
-                f"empty RPC after 50 ms idle vs {busy_rpc:.2f} ms back to back) plus decoding the request and "
-                f"encoding the reply (pulumi/dynamic/__main__.py builds a new asyncio event loop per call): "
-                f"fixed costs of Pulumi's host, which no provider code can remove.")
-
-    return notes
-
-
 def _program_rows(program_plans: int) -> list[Row]:
     """A program of ``program_plans`` plans under mocks, with and without the serialize_provider fix."""
     rows: list[Row] = []
-    measure.log(f"program scale: {program_plans} plans under set_mocks")
-    program = measure.program_scale(program_plans)
+    log(f"program scale: {program_plans} plans under set_mocks")
+    program = program_scale(program_plans)
     if program.get("completed"):
         figure = (f"completed: constructors {secs(program['construct_seconds'])}, "
                   f"all registered {secs(program['total_seconds'])}")
@@ -202,7 +155,7 @@ def _program_rows(program_plans: int) -> list[Row]:
         rows.append(Row("  per resource: serialize_provider (first call of a class pickles; then cached)",
                         f"{program['later_serialize_seconds'] * 1e6:.1f} µs (first call "
                         f"{ms(program['first_serialize_seconds'])}, {program['serialize_calls']} calls)"))
-    stock = measure.program_scale(program_plans, stock=True)
+    stock = program_scale(program_plans, stock=True)
     stock_figure = (f"fails at plan #{stock['failed_at']} (RecursionError)" if stock.get("failed_at")
                     else ("completes" if stock.get("completed") else f"fails: {stock.get('error')}"))
     rows.append(Row("  the same without the package's serialize_provider fix (stock SDK)", stock_figure,
@@ -211,7 +164,7 @@ def _program_rows(program_plans: int) -> list[Row]:
     return rows
 
 
-def _state_rows(size: measure.StateSize) -> list[Row]:
+def _state_rows(size: StateSize) -> list[Row]:
     """What one resource leaves in the state."""
     rows: list[Row] = []
     rows.append(Row("state: __provider per resource", f"{size.provider_bytes} bytes", f"{PROVIDER_BYTES_TARGET} bytes",
@@ -226,9 +179,8 @@ def _state_rows(size: measure.StateSize) -> list[Row]:
 def _cold_start_rows(trials: int) -> tuple[list[Row], list[str]]:
     """Host start to first Create, against a provider that does no HTTP; a note if over target."""
     rows: list[Row] = []
-    notes: list[str] = []
-    measure.log(f"cold start: {trials} host starts per figure")
-    cold = measure.cold_start(trials)
+    log(f"cold start: {trials} host starts per figure")
+    cold = cold_start(trials)
     rows.append(Row(f"cold start: host start → first Create answered, median of {cold.trials}",
                     secs(cold.chartmogul_seconds), f"{secs(cold.echo_seconds)} (echo provider)",
                     ratio(cold.ratio), f"≤ {COLD_START_TARGET}", cold.ratio <= COLD_START_TARGET))
@@ -245,22 +197,7 @@ def _cold_start_rows(trials: int) -> tuple[list[Row], list[str]]:
     rows.append(Row("  libraries loaded by: unpickle + configure / first check / first create",
                     " / ".join(", ".join(_short(parts[f"loaded_after_{step}"])) or "none"
                                for step in ("load", "first_check", "first_create"))))
-    if cold.ratio > COLD_START_TARGET:
-        extra = (cold.chartmogul_seconds - cold.echo_seconds) * 1000
-        first_call = parts["first_create_ms"] - parts["second_create_ms"]
-        notes.append(
-            f"cold start ({ratio(cold.ratio)} > {COLD_START_TARGET}): the first Create costs {extra:.0f} ms more "
-            f"than the echo provider's. Unpickling and configuring the provider takes {parts['load_ms']:.0f} ms "
-            f"and loads neither requests nor pydantic (imports are lazy); the first API call takes "
-            f"{first_call:.0f} ms more than the next one: importing requests (with urllib3, charset_normalizer, "
-            f"idna, http.cookiejar), building the session and opening the connection. The echo provider does no "
-            f"HTTP at all; any provider that calls the API with requests pays this once per host. Meeting "
-            f"{COLD_START_TARGET}x would mean dropping requests, which the design card fixes as the HTTP library "
-            f"(urllib3, which requests is built on, imports in about half the time; most of the rest is "
-            f"requests loading charset_normalizer, which the provider never uses). In the engine's order a Check comes "
-            f"first and loads pydantic ({parts['first_check_ms']:.0f} ms, the validation models included): "
-            f"{ratio(cold.ratio_with_check)} of the echo host.")
-    return rows, notes
+    return rows, cold_start_notes(cold)
 
 
 def _short(modules: list[str]) -> list[str]:
@@ -292,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table, end="")
     if str(args.out) != "-":
         args.out.write_text(table, encoding="utf-8")
-        measure.log(f"written to {args.out}")
+        log(f"written to {args.out}")
     return 0  # a missed target is a finding, not a failure of the run
 
 

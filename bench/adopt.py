@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import measure
-from bench.cli import COMMAND_TIMEOUT, STACK, CliFailed, Project, Step
+from bench.cli import COMMAND_TIMEOUT, CliFailed, Project, Step
 from bench.report import DASH, Row, secs
+from bench.rig import API_KEY, log
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.accounts import STRIPE_PLANS, seed_messy_account
 from testkit.emulator import Emulator, running_emulator
@@ -46,7 +46,7 @@ def _export(emulator: Emulator, *args: str) -> Exported:
     before = emulator.stats()["requests"]
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "export", "--adopt", *args],
-                          env={**os.environ, "CHARTMOGUL_API_KEY": measure.API_KEY,
+                          env={**os.environ, "CHARTMOGUL_API_KEY": API_KEY,
                                "CHARTMOGUL_ENDPOINT": emulator.api_root,
                                "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))},
                           capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
@@ -77,7 +77,7 @@ def measure_rows(plans: int, sources: int, latency_ms: int) -> list[Row]:
     try:
         return _measure(cli_dir, plans, sources, latency_ms)
     except (CliFailed, subprocess.TimeoutExpired) as exc:
-        measure.log(f"adoption run failed: {exc}")
+        log(f"adoption run failed: {exc}")
         return [Row(f"adopting an exported account of {plans} plans", f"FAILED: {str(exc).splitlines()[0]}", DASH,
                     DASH, "completes", False)]
 
@@ -87,25 +87,25 @@ def _measure(cli_dir: Path, plans: int, sources: int, latency_ms: int) -> list[R
     objects = own_sources + own_plans + 2
     with tempfile.TemporaryDirectory(prefix="bench-adopt-") as scratch, \
             running_emulator("--latency-ms", str(latency_ms)) as emulator:
-        measure.log(f"adopt: seeding {plans} plans in {sources} data sources")
-        seed_messy_account(emulator, plans=plans, data_sources=sources, key=measure.API_KEY)
+        log(f"adopt: seeding {plans} plans in {sources} data sources")
+        seed_messy_account(emulator, plans=plans, data_sources=sources, key=API_KEY)
         project = Project(Path(scratch), cli_dir, emulator)
-        measure.log("adopt: pulumi-chartmogul export --adopt")
+        log("adopt: pulumi-chartmogul export --adopt")
         # In its own file: 2,000 plans are too large for stack config (pulumi_chartmogul/catalog/file.py).
         first = _export(emulator, "--output", str(project.folder / "catalog.yaml"))
         first_text = (project.folder / "catalog.yaml").read_bytes()
-        project.run("stack", "init", STACK)
-        project.run("config", "set", "chartmogul-bootstrap:catalog_file", "catalog.yaml", "--stack", STACK)
-        measure.log("adopt: pulumi preview")
+        project.init_stack()
+        project.run("config", "set", "chartmogul-bootstrap:catalog_file", "catalog.yaml")
+        log("adopt: pulumi preview")
         preview = project.run("preview", "--suppress-progress")
-        measure.log("adopt: pulumi up (adopting)")
+        log("adopt: pulumi up (adopting)")
         up = project.run("up", "--yes", "--skip-preview", "--suppress-progress")
         writes = {route: n for route, n in up.by_route.items() if route.startswith(WRITES)}
         if writes:
             raise CliFailed(f"the adopting up sent {writes}")
-        measure.log("adopt: second pulumi up")
+        log("adopt: second pulumi up")
         again = project.run("up", "--yes", "--suppress-progress")
-        measure.log("adopt: export again")
+        log("adopt: export again")
         second = _export(emulator)
     per_object = up.requests / objects
     steps = planned(preview.output)

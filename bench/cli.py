@@ -14,7 +14,6 @@ host import this checkout's package (``PYTHONPATH``); the CLI comes from
 
 from __future__ import annotations
 
-import importlib
 import os
 import resource
 import subprocess
@@ -27,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import measure
 from bench.report import DASH, Row, ratio, secs
+from bench.rig import API_KEY, HOST_WORKERS, cpu_seconds, log
+from bench.throughput import posts_floor
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator, running_emulator
-from testkit.projects import copy_program
+from testkit.projects import CliProject
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "chartmogul-bootstrap"
@@ -98,34 +98,31 @@ def _children_cpu() -> float:
 
 
 class Project:
-    """A scratch copy of the bootstrap program with stack ``bench``, driven through the ``pulumi`` binary."""
+    """The bootstrap program in a scratch project with stack ``bench`` (the shared runner,
+    :class:`testkit.projects.CliProject`), with the bench's clock and counters around each command."""
 
     def __init__(self, folder: Path, cli_dir: Path, emulator: Emulator) -> None:
-        self.folder = folder / "project"
-        copy_program(REPO, self.folder, virtualenv=virtualenv())
-        backend = self.backend = folder / "state"
-        backend.mkdir()
-        self.pulumi = str(cli_dir / "pulumi")
+        self.cli = CliProject.copied(folder, REPO, cli_dir=cli_dir, stack=STACK, passphrase=PASSPHRASE,
+                                     virtualenv=virtualenv(), timeout=COMMAND_TIMEOUT, env={
+                                         "CHARTMOGUL_ENDPOINT": emulator.api_root,
+                                         "CHARTMOGUL_API_KEY": API_KEY,
+                                         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
+                                                                                     os.environ.get("PYTHONPATH")])),
+                                     })
+        self.folder = self.cli.folder
         self.emulator = emulator
-        self.env = pulumi_cli.offline_env(cli_dir, backend, PASSPHRASE, {
-            "CHARTMOGUL_ENDPOINT": emulator.api_root,
-            "CHARTMOGUL_API_KEY": measure.API_KEY,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        })
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> Step:
+    def run(self, *args: str, env: dict[str, str] | None = None, stack: bool = True) -> Step:
         """``pulumi ARGS`` in the project (``env`` added to its environment); its wall time and the requests the
         emulator received meanwhile."""
         before = self.emulator.stats()
-        emulator_before = measure.cpu_seconds(self.emulator.process.pid)
+        emulator_before = cpu_seconds(self.emulator.process.pid)
         cpu_before = _children_cpu()
         start = time.perf_counter()
-        completed = subprocess.run([self.pulumi, *args, "--non-interactive"], cwd=self.folder,
-                                   env={**self.env, **(env or {})}, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, timeout=COMMAND_TIMEOUT, check=False)
+        completed = self.cli.run(*args, env=env, stack=stack, merge_output=True)
         seconds = time.perf_counter() - start
         cpu = _children_cpu() - cpu_before
-        emulator_cpu = measure.cpu_seconds(self.emulator.process.pid) - emulator_before
+        emulator_cpu = cpu_seconds(self.emulator.process.pid) - emulator_before
         after = self.emulator.stats()
         if completed.returncode != 0:
             tail = "\n".join(completed.stdout.strip().splitlines()[-15:])
@@ -135,17 +132,15 @@ class Project:
         return Step(seconds, after["requests"] - before["requests"], {r: n for r, n in routes.items() if n},
                     cpu, emulator_cpu, completed.stdout)
 
+    def init_stack(self) -> None:
+        self.run("stack", "init", STACK, stack=False)
+
     def state_bytes(self) -> int:
-        """The size of the stack's state file in the file backend."""
-        return sum(path.stat().st_size for path in self.backend.rglob(f"{STACK}.json"))
+        return self.cli.state_bytes()
 
     def write_catalog(self, plans: int) -> None:
         """The catalog into ``Pulumi.bench.yaml``, keeping what ``pulumi stack init`` wrote there."""
-        yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
-        path = self.folder / f"Pulumi.{STACK}.yaml"
-        settings = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-        settings.setdefault("config", {})[f"{PROJECT}:catalog"] = catalog(plans)
-        path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+        self.cli.set_stack_config(f"{PROJECT}:catalog", catalog(plans))
 
 
 def _expect(step: Step, what: str, routes: dict[str, int]) -> None:
@@ -181,28 +176,28 @@ def measure_size(cli_dir: Path, plans: int, latency_ms: int, *, full: bool) -> C
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as scratch, \
             running_emulator("--latency-ms", str(latency_ms)) as emulator:
         project = Project(Path(scratch), cli_dir, emulator)
-        project.run("stack", "init", STACK)
+        project.init_stack()
         project.write_catalog(plans)
-        measure.log(f"CLI: pulumi up of {plans} plans in {sources} data sources ({latency_ms} ms latency)")
+        log(f"CLI: pulumi up of {plans} plans in {sources} data sources ({latency_ms} ms latency)")
         up = _up(project, plans, sources)
         state_bytes = project.state_bytes()
         no_change = preview = unsaved_up = unsaved_destroy = None
         if full:
-            measure.log(f"CLI: no-change pulumi up of the {plans}-plan stack")
+            log(f"CLI: no-change pulumi up of the {plans}-plan stack")
             no_change = _unchanged(project.run("up", "--yes", "--suppress-progress"), "no-change pulumi up",
                                    plans + sources)
-            measure.log(f"CLI: pulumi preview of the {plans}-plan stack")
+            log(f"CLI: pulumi preview of the {plans}-plan stack")
             preview = _unchanged(project.run("preview", "--suppress-progress"), "pulumi preview", plans + sources)
-        measure.log(f"CLI: pulumi destroy of the {plans}-plan stack")
+        log(f"CLI: pulumi destroy of the {plans}-plan stack")
         destroy = _destroy(project, emulator)
         if full:
-            measure.log(f"CLI: the same up and destroy with {SKIP_CHECKPOINTS}=true")
+            log(f"CLI: the same up and destroy with {SKIP_CHECKPOINTS}=true")
             unsaved_up = _up(project, plans, sources, {SKIP_CHECKPOINTS: "true"})
             unsaved_destroy = _destroy(project, emulator, {SKIP_CHECKPOINTS: "true"})
-        measure.log(f"CLI floor: the same {plans} POSTs with bare requests, 4 at a time")
-        source = emulator.api("POST", "/data_sources", key=measure.API_KEY, json={"name": "Bench floor"})
+        log(f"CLI floor: the same {plans} POSTs with bare requests, 4 at a time")
+        source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Bench floor"})
         source.raise_for_status()
-        floor = measure.posts_floor(emulator.api_root, source.json()["uuid"], plans)
+        floor = posts_floor(emulator.api_root, source.json()["uuid"], plans)
     return CliRun(plans, sources, up, destroy, floor, state_bytes, no_change, preview, unsaved_up, unsaved_destroy,
                   remarks(up, no_change, preview, destroy, unsaved_up, unsaved_destroy))
 
@@ -215,7 +210,7 @@ def _up(project: Project, plans: int, sources: int, env: dict[str, str] | None =
 
 def _destroy(project: Project, emulator: Emulator, env: dict[str, str] | None = None) -> Step:
     destroy = project.run("destroy", "--yes", "--skip-preview", "--suppress-progress", env=env)
-    left = emulator.api("GET", "/plans?per_page=1", key=measure.API_KEY).json()["plans"]
+    left = emulator.api("GET", "/plans?per_page=1", key=API_KEY).json()["plans"]
     if left:
         raise CliFailed(f"pulumi destroy left plans in the emulator: {left}")
     return destroy
@@ -228,7 +223,7 @@ def _cpu(step: Step) -> str:
 
 def run_rows(run: CliRun, latency_ms: int) -> list[Row]:
     n, sources = run.plans, run.sources
-    bound = n * latency_ms / 1000 / measure.HOST_WORKERS
+    bound = n * latency_ms / 1000 / HOST_WORKERS
     total = n + sources
 
     def against_bound(seconds: float) -> str:
@@ -270,7 +265,7 @@ def run_rows(run: CliRun, latency_ms: int) -> list[Row]:
 def checkpoint_note(run: CliRun, latency_ms: int) -> str | None:
     """Why the real CLI's up is far above its bound, from the figures: only when it is (over twice the bound) and
     skipping checkpoints saves at least a quarter of it, else None."""
-    bound = run.plans * latency_ms / 1000 / measure.HOST_WORKERS
+    bound = run.plans * latency_ms / 1000 / HOST_WORKERS
     if (run.unsaved_up is None or run.unsaved_destroy is None or run.up.seconds <= 2 * bound
             or run.unsaved_up.seconds > 0.75 * run.up.seconds):
         return None
@@ -309,7 +304,7 @@ def measure_rows(sizes: Sequence[int], latency_ms: int) -> tuple[list[Row], list
         try:
             run = measure_size(cli_dir, n, latency_ms, full=n == max(sizes))
         except (CliFailed, subprocess.TimeoutExpired) as exc:
-            measure.log(f"CLI run of {n} plans failed: {exc}")
+            log(f"CLI run of {n} plans failed: {exc}")
             first = str(exc).splitlines()[0]
             rows.append(Row(f"pulumi up (real CLI) of {n} plans", f"FAILED: {first}", DASH, DASH, "completes", False))
             notes.append(f"real CLI, {n} plans: {exc}".replace("\n", " / "))
@@ -327,8 +322,8 @@ def measure_rows(sizes: Sequence[int], latency_ms: int) -> tuple[list[Row], list
         floor_per_plan = (large.floor_seconds - small.floor_seconds) / (large.plans - small.plans)
         rows.append(Row(f"  pulumi up: each plan beyond {small.plans} (from the {small.plans}- and "
                         f"{large.plans}-plan runs)", f"{per_plan * 1000:.1f} ms (floor {floor_per_plan * 1000:.1f} ms)",
-                        f"{latency_ms / measure.HOST_WORKERS:.1f} ms (latency / 4)",
-                        ratio(per_plan * 1000 * measure.HOST_WORKERS / latency_ms) if latency_ms else DASH))
+                        f"{latency_ms / HOST_WORKERS:.1f} ms (latency / 4)",
+                        ratio(per_plan * 1000 * HOST_WORKERS / latency_ms) if latency_ms else DASH))
     return rows, notes
 
 

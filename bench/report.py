@@ -13,8 +13,8 @@ DASH = "—"
 METHOD = (
     "Everything runs on loopback: the emulator (`python -m pulumi_chartmogul.emulator --latency-ms N`), Pulumi's "
     "provider host (`python -m pulumi.dynamic`, 4 worker threads) and this process, which plays the engine over "
-    "gRPC (testkit/harness.py). Timed requests are encoded before the clock starts; a Create gets the inputs its "
-    "Check returned.",
+    "gRPC (testkit/host.py, testkit/engine.py). Timed requests are encoded before the clock starts; a Create gets "
+    "the inputs its Check returned.",
     "provision: each plan is the engine's create step, Check then Create, with `--threads` steps in flight at "
     "once (the host queues beyond 4). Floor: the same POSTs with bare `requests`, 4 keep-alive sessions. Then "
     "the same creates through the same host with bench/passthrough_provider.py, which forwards the POST with bare "

@@ -27,7 +27,7 @@ def provider_blobs() -> dict[str, str]:
     """Resource type token -> the pickled provider the program stores for that type."""
     from pulumi.dynamic import dynamic
 
-    # serialize_provider is looked up at call time: the package's fix (serialize_fix.py) is installed by then.
+    # serialize_provider is looked up at call time: the package's fix (resources/serialize_fix.py) is installed by then.
     return {token: dynamic.serialize_provider(provider()) for token, provider in our_providers().items()}
 
 

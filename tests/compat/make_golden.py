@@ -16,7 +16,8 @@ from typing import Any
 
 from pulumi_chartmogul import __version__
 from testkit.emulator import running_emulator
-from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ResourceState
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.compat.test_golden_state import GOLDEN, KEY
 

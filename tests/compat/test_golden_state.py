@@ -22,7 +22,8 @@ from pulumi_chartmogul import __version__
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ResourceState
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import IMPORTING_HOST, Engine, ProviderHost
+from testkit.engine import Engine
+from testkit.host import IMPORTING_HOST, ProviderHost
 from testkit.inputs import host_config, plan_inputs
 from testkit.providers import PLAN, PLAN_PROVIDER
 

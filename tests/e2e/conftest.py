@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator
-from testkit.projects import copy_program
+from testkit.projects import CliProject
 
 yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
@@ -55,65 +54,26 @@ class CLIError(AssertionError):
     """A ``pulumi`` command that exited non-zero, with what it printed."""
 
 
-@dataclass
-class Project:
-    """A Pulumi project in a scratch folder, with a local file backend, run through the ``pulumi`` command."""
+PROGRAM_ENV = {
+    # The program and the provider host import this checkout's pulumi_chartmogul.
+    "PYTHONPATH": str(REPO),
+    # Only what the stack's config says reaches the provider (no key or endpoint from the caller).
+    "CHARTMOGUL_API_KEY": "",
+    "CHARTMOGUL_ENDPOINT": "",
+    "CHARTMOGUL_ADOPT_EXISTING": "",
+}
 
-    folder: Path
-    backend: Path
-    stack: str
-    env: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def stack_file(self) -> Path:
-        return self.folder / f"Pulumi.{self.stack}.yaml"
-
-    def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        assert CLI_DIR is not None
-        return pulumi_cli.offline_env(CLI_DIR, self.backend, PASSPHRASE, {
-            # The program and the provider host import this checkout's pulumi_chartmogul.
-            "PYTHONPATH": str(REPO),
-            # Only what the stack's config says reaches the provider (no key or endpoint from the caller).
-            "CHARTMOGUL_API_KEY": "",
-            "CHARTMOGUL_ENDPOINT": "",
-            "CHARTMOGUL_ADOPT_EXISTING": "",
-            **self.env, **(extra or {}),
-        })
-
-    def command(self, *args: str) -> list[str]:
-        assert CLI_DIR is not None
-        return [str(CLI_DIR / "pulumi"), *args, "--non-interactive", "--stack", self.stack]
+class Project(CliProject):
+    """The shared runner (:class:`testkit.projects.CliProject`) with what the e2e tests assert on."""
 
     def pulumi(self, *args: str, env: Mapping[str, str] | None = None, check: bool = True,
                stack: bool = True) -> subprocess.CompletedProcess[str]:
         """``pulumi ARGS`` in the project folder; raises :class:`CLIError` with its output if it fails."""
-        assert CLI_DIR is not None
-        command = self.command(*args) if stack else [str(CLI_DIR / "pulumi"), *args, "--non-interactive"]
-        result = subprocess.run(command, cwd=self.folder, env=self.environment(env), capture_output=True,
-                                text=True, timeout=CLI_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
-        if check and result.returncode != 0:
-            raise CLIError(f"`pulumi {' '.join(args)}` exited {result.returncode}\n--- stdout\n{result.stdout}\n"
-                           f"--- stderr\n{result.stderr}")
-        return result
-
-    def start(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
-        """``pulumi ARGS`` started in its own process group (so a test can kill the CLI and then its children)."""
-        return subprocess.Popen(self.command(*args), cwd=self.folder, env=self.environment(env),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-
-    def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        self.pulumi("config", "set", key, value, *(["--secret"] if secret else ["--plaintext"]))
+        return (self.checked if check else self.run)(*args, env=env, stack=stack)
 
     def set_catalog(self, catalog: list[dict[str, Any]], key: str = f"{BOOTSTRAP_PROJECT}:catalog") -> None:
-        """Put structured config into the stack file, keeping what the CLI wrote there."""
-        settings = yaml.safe_load(self.stack_file.read_text()) if self.stack_file.exists() else None
-        settings = settings or {}
-        settings.setdefault("config", {})[key] = catalog
-        self.stack_file.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
-
-    def export(self) -> dict[str, Any]:
-        return dict(json.loads(self.pulumi("stack", "export").stdout))
+        self.set_stack_config(key, catalog)
 
     def outputs(self) -> dict[str, Any]:
         return dict(json.loads(self.pulumi("stack", "output", "--json").stdout))
@@ -141,11 +101,9 @@ def kill_group(process: subprocess.Popen[str]) -> None:
 
 def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, ...] = ()) -> Project:
     """A copy of the program in ``source`` (``__main__.py`` and ``files``), its virtualenv this repository's."""
-    folder = tmp_path / "project"
-    copy_program(source, folder, virtualenv=VENV, files=files)
-    backend = tmp_path / "state"
-    backend.mkdir()
-    return Project(folder, backend, stack)
+    assert CLI_DIR is not None
+    return Project.copied(tmp_path, source, cli_dir=CLI_DIR, stack=stack, passphrase=PASSPHRASE, virtualenv=VENV,
+                          files=files, env=dict(PROGRAM_ENV), timeout=CLI_TIMEOUT, failure=CLIError)
 
 
 def new_stack(project: Project, emulator: Emulator) -> Project:

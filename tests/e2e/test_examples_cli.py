@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from testkit.emulator import Emulator, running_emulator
-from tests.e2e.conftest import KEY, REPO, Project, api_plans, api_sources, listed, make_project, new_stack
+from tests.e2e.conftest import KEY, REPO, api_plans, api_sources, listed, make_project, new_stack
 
 EXAMPLES = REPO / "examples"
 
@@ -41,7 +42,7 @@ def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> N
         # One program folder with both stack files, as committed; each stack's endpoint is set to its emulator.
         dev = make_project(tmp_path, EXAMPLES / "multi-environment", stack="dev",
                            files=("shared_catalog.py", "Pulumi.dev.yaml", "Pulumi.prod.yaml"))
-        prod = Project(dev.folder, dev.backend, "prod")
+        prod = dataclasses.replace(dev, stack="prod")
         for project, account in ((dev, emulator), (prod, prod_account)):
             new_stack(project, account)
             project.pulumi("up", "--yes")

@@ -1,4 +1,5 @@
-"""Self-tests for testkit/harness.py: every harness method against the real host and a file-backed toy provider."""
+"""Self-tests for the engine stand-in (testkit/host.py, engine.py, wire.py): every method against the real host and
+a file-backed toy provider."""
 
 from __future__ import annotations
 
@@ -13,15 +14,9 @@ import grpc
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from testkit.harness import (
-    PROVIDER_KEY,
-    UNKNOWN,
-    CheckFailed,
-    Engine,
-    ProviderHost,
-    ProviderHostError,
-    ResourceState,
-)
+from testkit.engine import CheckFailed, Engine
+from testkit.host import PROVIDER_KEY, ProviderHost, ProviderHostError, ResourceState
+from testkit.wire import UNKNOWN
 from tests.harness_selftest.toy_provider import STORE_ENV, TYPE_TOKEN, ToyProvider, fingerprint
 
 API_KEY = "sk_test_harness_SECRET_0123456789"

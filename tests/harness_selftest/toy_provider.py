@@ -1,4 +1,4 @@
-"""A file-backed toy dynamic provider, used only to prove testkit/harness.py against the real host.
+"""A file-backed toy dynamic provider, used only to prove the engine stand-in (testkit/) against the real host.
 
 It runs inside the host process. Its "remote" objects are JSON files in ``$TOY_STORE_DIR/objects``,
 and every mutating call appends one JSON line to ``$TOY_STORE_DIR/events.jsonl`` so a test can see

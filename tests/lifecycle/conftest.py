@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import IMPORTING_HOST, Engine, ProviderHost
+from testkit.engine import Engine
+from testkit.host import IMPORTING_HOST, ProviderHost
 from testkit.inputs import host_config
 
 API_KEY = "sk-lifecycle-4c1f0e9a7b"

@@ -16,7 +16,8 @@ from pulumi_chartmogul.commands.cli import build_parser
 from pulumi_chartmogul.commands.export import run
 from testkit.accounts import seed_messy_account, snapshot
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ResourceState
+from testkit.engine import Engine
+from testkit.host import ResourceState
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import CheckFailed, Engine, ProviderHost, ProviderHostError
+from testkit.engine import CheckFailed, Engine
+from testkit.host import ProviderHost, ProviderHostError
 from testkit.inputs import host_config
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 from tests.bad_inputs import BAD_INPUTS, GOOD_PLAN

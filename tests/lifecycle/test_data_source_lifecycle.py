@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHostError
+from testkit.engine import Engine
+from testkit.host import ProviderHostError
 from testkit.inputs import plan_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.lifecycle.conftest import api_plans, api_sources

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHostError
+from testkit.engine import Engine
+from testkit.host import ProviderHostError
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 
 # What Plan.get / DataSource.get register: every output, as None (dropped on the wire).

@@ -15,7 +15,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_chartmogul.provider_host.importing import provider_blobs
 from pulumi_chartmogul.resources.plan import PlanProvider
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHost, ProviderHostError
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ProviderHostError
 from testkit.inputs import host_config, plan_inputs, source_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import UNKNOWN, CheckFailed, Engine, ProviderHostError, ResourceState
+from testkit.engine import CheckFailed, Engine
+from testkit.host import ProviderHostError, ResourceState
 from testkit.inputs import plan_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
+from testkit.wire import UNKNOWN
 
 
 def make_plans(engine: Engine, count: int = 4) -> list[ResourceState]:

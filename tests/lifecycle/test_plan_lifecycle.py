@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from testkit.emulator import Emulator
-from testkit.harness import UNKNOWN, Engine, ProviderHostError, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHostError, ResourceState
 from testkit.inputs import plan_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
+from testkit.wire import UNKNOWN
 from tests.lifecycle.conftest import api_plans
 
 

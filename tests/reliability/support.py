@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testkit.emulator import Emulator
-from testkit.harness import ResourceState
+from testkit.host import ResourceState
 
 API_KEY = "sk-reliability-7d2e91c4a5"
 

@@ -16,7 +16,8 @@ from collections import Counter
 from typing import Any
 
 from testkit.emulator import Emulator
-from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ResourceState
 from testkit.inputs import host_config, plan_inputs, source_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT

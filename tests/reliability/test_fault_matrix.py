@@ -43,7 +43,8 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from testkit.emulator import Emulator, running_emulator
-from testkit.harness import Engine, ProviderHost, ProviderHostError, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ProviderHostError, ResourceState
 from testkit.inputs import host_config, plan_inputs, source_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 from tests.reliability.naive_provider import NaivePlanProvider

@@ -26,7 +26,8 @@ import pytest
 import requests
 
 from testkit.emulator import Emulator, running_emulator
-from testkit.harness import CheckFailed, Engine, ProviderHost, ProviderHostError, ResourceState
+from testkit.engine import CheckFailed, Engine
+from testkit.host import ProviderHost, ProviderHostError, ResourceState
 from testkit.inputs import plan_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT

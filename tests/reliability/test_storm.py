@@ -14,7 +14,8 @@ import threading
 from collections import Counter
 
 from testkit.emulator import running_emulator
-from testkit.harness import Engine, ProviderHost, ResourceState
+from testkit.engine import Engine
+from testkit.host import ProviderHost, ResourceState
 from testkit.inputs import host_config, plan_inputs, source_inputs
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_PROVIDER
 from tests.reliability.report import REPORT

@@ -1,32 +1,19 @@
-"""An engine stand-in that drives the real Python dynamic-provider host over gRPC.
+"""The engine's side of the gRPC channel to one real provider host process: its start, its RPCs, its traffic.
 
-The Pulumi CLI is not available here, so these helpers play the engine's part against
-``python -u -m pulumi.dynamic`` (the same process the CLI's ``pulumi-resource-pulumi-python`` plugin runs).
-The call sequences mirrored here are the engine's (``pkg/resource/deploy/step_generator.go`` and
-``pkg/resource/plugin/provider_plugin.go`` in pulumi/pulumi) as the SDK's host receives them
-(``pulumi/dynamic/__main__.py``).
-
-Two layers:
-
-* :class:`ProviderHost` starts one host process and exposes the raw RPCs (Check, Diff, Create, Read,
-  Update, Delete) with the request fields the engine fills in. Property dicts passed to it are sent as
-  they are: include ``__provider`` yourself (the host needs it in every call).
-* :class:`Engine` adds the engine's step logic for one resource (create / same / update / replace, import,
-  preview, refresh, destroy) on top of a host, and adds ``__provider`` for you.
+The Pulumi CLI drives ``python -u -m pulumi.dynamic`` (what its ``pulumi-resource-pulumi-python`` plugin runs);
+:class:`ProviderHost` starts that process and exposes the raw RPCs (Check, Diff, Create, Read, Update, Delete) with
+the request fields the engine fills in (``pkg/resource/plugin/provider_plugin.go`` in pulumi/pulumi), as the SDK's
+host receives them (``pulumi/dynamic/__main__.py``). Property dicts passed to it are sent as they are: include
+``__provider`` yourself (the host needs it in every call). What the engine *decides* from the answers is
+:mod:`testkit.engine`; how values are encoded is :mod:`testkit.wire`.
 
 ``ProviderHost(module=IMPORTING_HOST)`` runs ``python -m pulumi_chartmogul.provider_host`` instead: what the
 engine runs when the project's ``Pulumi.yaml`` names that host (the bootstrap program's does), the SDK's server
 plus import.
-
-Values are decoded with ``pulumi.runtime.rpc.deserialize_properties``; numbers come back as floats, as
-they do in the real engine. Unknowns (``rpc.UNKNOWN`` on the wire) are represented by :data:`UNKNOWN`
-in both directions. Secret wrappers are stripped in both directions, as the engine does for a provider
-that answers ``acceptSecrets=False``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import os
@@ -42,9 +29,9 @@ from typing import IO, Any, Literal, TypedDict
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from testkit.wire import contains_unknown, decode_properties, encode_properties, secret
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STOCK_HOST = "pulumi.dynamic"
@@ -52,32 +39,6 @@ IMPORTING_HOST = "pulumi_chartmogul.provider_host"
 PROVIDER_KEY = "__provider"
 DEFAULT_TIMEOUT = 120.0
 
-
-class _UnknownMarker:
-    """The type of :data:`UNKNOWN`; a singleton that is never equal to anything but itself."""
-
-    _instance: _UnknownMarker | None = None
-
-    def __new__(cls) -> _UnknownMarker:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __copy__(self) -> _UnknownMarker:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _UnknownMarker:
-        return self
-
-
-UNKNOWN: Any = _UnknownMarker()
-"""Put this into inputs to send the engine's unknown sentinel (``rpc.UNKNOWN``); decoded unknowns come back as it."""
-
-
-# --------------------------------------------------------------------------------------------------- results
 
 
 @dataclass
@@ -119,76 +80,6 @@ class ProviderHostStartError(RuntimeError):
 
 class EngineError(Exception):
     """Something the real engine would reject itself, e.g. an empty id returned by Create."""
-
-
-class CheckFailed(Exception):
-    """Check returned failures; the engine marks the resource invalid and fails preview and up."""
-
-    def __init__(self, failures: list[tuple[str, str]], check: CheckOutcome | None = None) -> None:
-        super().__init__("; ".join(f"{prop or '<resource>'}: {reason}" for prop, reason in failures))
-        self.failures = failures
-        self.check = check
-
-
-# ---------------------------------------------------------------------------------------------- conversions
-
-
-def contains_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(contains_unknown(v) for v in value)
-    return False
-
-
-def _to_wire(value: Any) -> Any:
-    if value is UNKNOWN:
-        return rpc.UNKNOWN
-    if rpc.is_rpc_secret(value):
-        # acceptSecrets=False: the engine strips secrets before every resource call.
-        return _to_wire(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, Mapping):
-        return {k: _to_wire(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_wire(v) for v in value]
-    return value
-
-
-def _from_wire(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if rpc.is_rpc_secret(value):
-        return _from_wire(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {k: _from_wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_wire(v) for v in value]
-    return value
-
-
-def encode_properties(props: Mapping[str, Any]) -> struct_pb2.Struct:
-    """A property dict as the engine would put it into a request Struct (None values are dropped)."""
-    loop = asyncio.new_event_loop()
-    try:
-        struct: struct_pb2.Struct = loop.run_until_complete(rpc.serialize_properties(_to_wire(props), {}))
-        return struct
-    finally:
-        loop.close()
-
-
-def decode_properties(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """A reply Struct as a plain dict: secrets unwrapped, unknowns as :data:`UNKNOWN`, numbers as floats."""
-    decoded = rpc.deserialize_properties(struct, keep_unknowns=True)
-    if not isinstance(decoded, dict):
-        raise TypeError(f"expected a property map, got {type(decoded).__name__}")
-    result: dict[str, Any] = _from_wire(decoded)
-    return result
-
-
-def _secret(value: Any) -> dict[str, Any]:
-    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
 
 
 class _Address(TypedDict):
@@ -413,7 +304,7 @@ class ProviderHost:
         self._optional("CheckConfig", _request(provider_pb2.CheckRequest, urn=self.urn(provider_type, "default"),
                                                name="default", type=provider_type, olds=struct_pb2.Struct(),
                                                news=encode_properties(self.config)))
-        args = {k: (_secret(v) if k in self.secret_keys else v) for k, v in self.config.items()}
+        args = {k: (secret(v) if k in self.secret_keys else v) for k, v in self.config.items()}
         args_struct = struct_pb2.Struct()
         args_struct.update(args)
         # What provider_plugin.go Configure sends for the default pulumi-python provider: the legacy
@@ -623,178 +514,3 @@ class ProviderHost:
                 old_inputs=encode_properties(state.inputs),
             ),
         )
-
-
-# ---------------------------------------------------------------------------------------------- the engine
-
-
-def _inputs_equal(old: Any, new: Any) -> bool:
-    """The engine's ``oldInputs.Diff(newInputs)`` with no changes: deep equality, unknowns always differ."""
-    if old is UNKNOWN or new is UNKNOWN:
-        return False
-    if isinstance(old, dict) and isinstance(new, dict):
-        return old.keys() == new.keys() and all(_inputs_equal(old[k], new[k]) for k in old)
-    if isinstance(old, list) and isinstance(new, list):
-        return len(old) == len(new) and all(_inputs_equal(a, b) for a, b in zip(old, new, strict=True))
-    return bool(old == new)
-
-
-def decide_step(old_inputs: Mapping[str, Any], new_inputs: Mapping[str, Any], diff: DiffOutcome) -> str:
-    """The step ("same", "update" or "replace") that ``step_generator.go`` makes of a Diff result."""
-    changes = diff.changes
-    if changes == "DIFF_UNKNOWN":
-        # diffResource: compare old and new inputs (``__provider`` included); keep the provider's replaces.
-        changes = "DIFF_NONE" if _inputs_equal(dict(old_inputs), dict(new_inputs)) else "DIFF_SOME"
-    if changes != "DIFF_SOME":
-        return "same"  # DIFF_NONE ignores replaces
-    return "replace" if diff.replaces else "update"
-
-
-class Engine:
-    """The engine's per-resource step logic for one stack, on top of a :class:`ProviderHost`."""
-
-    def __init__(self, host: ProviderHost) -> None:
-        self.host = host
-
-    @staticmethod
-    def _news(inputs: Mapping[str, Any], provider: str) -> dict[str, Any]:
-        if PROVIDER_KEY in inputs:
-            raise ValueError("pass the serialized provider as provider=..., not inside inputs")
-        return {**inputs, PROVIDER_KEY: provider}
-
-    def _check(self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any],
-               old_outputs: Mapping[str, Any] | None = None) -> CheckOutcome:
-        outcome = self.host.check(type_token, name, olds, news, old_outputs)
-        if outcome.failures:
-            raise CheckFailed(outcome.failures, outcome)
-        return outcome
-
-    @staticmethod
-    def _same_resource(prior: ResourceState, type_token: str, name: str) -> None:
-        if (prior.type_token, prior.name) != (type_token, name):
-            raise ValueError(f"prior state is {prior.type_token}::{prior.name}, not {type_token}::{name}")
-
-    def up(
-        self,
-        type_token: str,
-        name: str,
-        inputs: Mapping[str, Any],
-        *,
-        provider: str,
-        prior: ResourceState | None = None,
-        delete_before_replace: bool | None = None,
-    ) -> tuple[str, ResourceState]:
-        """One resource registration in ``pulumi up``: returns the step ("create"|"same"|"update"|"replace")."""
-        news = self._news(inputs, provider)
-        if prior is None:
-            checked = self._check(type_token, name, {}, news)
-            return "create", self.host.create(type_token, name, checked.inputs)
-
-        self._same_resource(prior, type_token, name)
-        checked = self._check(type_token, name, prior.inputs, news, prior.outputs)
-        diff = self.host.diff(prior, checked.inputs)
-        step = decide_step(prior.inputs, checked.inputs, diff)
-        if step == "same":
-            # SameStep keeps the old id and outputs and records the new inputs.
-            return "same", dataclasses.replace(prior, inputs=checked.inputs, outputs=dict(prior.outputs))
-        if step == "update":
-            return "update", self.host.update(prior, checked.inputs)
-
-        # Replacement: defaults are recomputed by a Check without olds against the program's inputs.
-        rechecked = self._check(type_token, name, {}, news)
-        dbr = diff.delete_before_replace if delete_before_replace is None else delete_before_replace
-        if dbr:
-            self.host.delete(prior)
-            created = self.host.create(type_token, name, rechecked.inputs)
-        else:
-            created = self.host.create(type_token, name, rechecked.inputs)
-            self.host.delete(prior)  # pending delete, run at the end of the deployment
-        return "replace", created
-
-    def preview(
-        self,
-        type_token: str,
-        name: str,
-        inputs: Mapping[str, Any],
-        *,
-        provider: str,
-        prior: ResourceState | None = None,
-    ) -> tuple[str, DiffOutcome | None, CheckOutcome]:
-        """What ``pulumi preview`` asks the host: Check (+ Diff, + a second Check on replace); never CRUD.
-
-        Returns the step, the provider's raw Diff answer (None for a create), and the Check whose inputs the
-        engine would plan with (the second, olds-less Check for a replace). Check failures raise CheckFailed.
-        """
-        news = self._news(inputs, provider)
-        if prior is None:
-            return "create", None, self._check(type_token, name, {}, news)
-        self._same_resource(prior, type_token, name)
-        checked = self._check(type_token, name, prior.inputs, news, prior.outputs)
-        diff = self.host.diff(prior, checked.inputs)
-        step = decide_step(prior.inputs, checked.inputs, diff)
-        if step == "replace":
-            checked = self._check(type_token, name, {}, news)
-        return step, diff, checked
-
-    def _import(self, type_token: str, name: str, import_id: str, news: Mapping[str, Any]
-                ) -> tuple[ResourceState, CheckOutcome, str]:
-        """ImportStep (the Read), then continueStepsFromImport: Check and Diff of the goal against what was read."""
-        imported = self.host.read_for_import(type_token, name, import_id)
-        if imported is None:
-            raise EngineError(f"resource '{import_id}' does not exist")
-        checked = self._check(type_token, name, imported.inputs, news, imported.outputs)
-        step = decide_step(imported.inputs, checked.inputs, self.host.diff(imported, checked.inputs))
-        if step == "replace":
-            raise EngineError("an import followed by a replacement is not modelled by this stand-in")
-        return imported, checked, step
-
-    def import_(self, type_token: str, name: str, inputs: Mapping[str, Any], *, provider: str, import_id: str,
-                preview: bool = False) -> tuple[str, ResourceState]:
-        """A registration with ``ResourceOptions(import_=import_id)`` and no prior state, in ``up`` (or in
-        ``preview``: nothing but the Read, Check and Diff). Returns "import", or "import+update" when the object
-        differs from the goal, and the state the engine records: what was read (then updated)."""
-        imported, checked, step = self._import(type_token, name, import_id, self._news(inputs, provider))
-        if step == "same":
-            return "import", imported
-        return "import+update", imported if preview else self.host.update(imported, checked.inputs)
-
-    def refresh(self, state: ResourceState) -> ResourceState | None:
-        """Read; None means the engine drops the resource. Then the inverted display Diff (errors propagate)."""
-        refreshed = self.host.read(state)
-        if refreshed is not None:
-            # RefreshStep.Apply: diffResource(new inputs as old inputs, new outputs as old outputs,
-            # old inputs as new inputs).Invert() -- only shown to the user.
-            self.host.diff(refreshed, state.inputs)
-        return refreshed
-
-    def read_existing(self, type_token: str, name: str, id_: str, props: Mapping[str, Any], *,
-                      provider: str) -> ResourceState | None:
-        """A resource registered with ``ResourceOptions(id=...)`` (a ``get``): the ReadStep's
-        ``Read(id, properties=props, inputs=props)``, in preview and up alike. None: the host answered a blank id
-        (the engine would then keep the resource with no outputs, and report nothing)."""
-        news = self._news(props, provider)
-        state = ResourceState(type_token, name, self.host.urn(type_token, name), id_, inputs=news, outputs=news)
-        return self.host.read(state)
-
-    def destroy(self, state: ResourceState) -> None:
-        self.host.delete(state)
-
-
-__all__ = [
-    "IMPORTING_HOST",
-    "STOCK_HOST",
-    "UNKNOWN",
-    "CheckFailed",
-    "CheckOutcome",
-    "DiffOutcome",
-    "Engine",
-    "EngineError",
-    "ProviderHost",
-    "ProviderHostError",
-    "ProviderHostStartError",
-    "ResourceState",
-    "contains_unknown",
-    "decide_step",
-    "decode_properties",
-    "encode_properties",
-]
