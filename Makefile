@@ -8,7 +8,8 @@ N ?= 1000
 # plans of the exported account the bench adopts through the real CLI (bench/adopt.py); 0 skips those rows
 ADOPT_N ?= 2000
 
-.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests
+.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests \
+	examples-dev
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,12 @@ check-dist: $(STAMP)
 	$(PY) -m build --outdir dist .
 	rm -rf build pulumi_chartmogul.egg-info
 	$(PY) -m tests.dist_check dist
+
+# Run the examples from this checkout: each one's venv/ becomes a link to the repository's .venv (the package
+# installed editable). Outside the repository an example makes its own: python -m venv venv && pip install -r ...
+EXAMPLES := quickstart multi-environment adopt-existing
+examples-dev: $(STAMP)
+	@for example in $(EXAMPLES); do ln -sfn ../../$(VENV) examples/$$example/venv; echo "examples/$$example/venv -> $(VENV)"; done
 
 demo: $(STAMP) pulumi-cli
 	$(PY) -m pulumi_chartmogul.commands.demo

@@ -70,19 +70,9 @@ from ..resources.data_source import DataSource
 from ..resources.plan import Plan
 from ..resources.specs import DataSourceUuid, IntervalCount, IntervalUnit, PlanUuid, Text, describe_error
 from .groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
-from .names import data_source_resource_name, plan_resource_name, slug
+from .names import data_source_resource_name, plan_resource_name
 
-__all__ = [
-    "Catalog",
-    "CatalogDataSource",
-    "CatalogError",
-    "CatalogPlan",
-    "data_source_resource_name",
-    "declare",
-    "load_catalog",
-    "plan_resource_name",
-    "slug",
-]
+__all__ = ["Catalog", "CatalogDataSource", "CatalogError", "CatalogPlan", "declare", "load_catalog"]
 
 
 class CatalogError(ValueError, pulumi.RunError):

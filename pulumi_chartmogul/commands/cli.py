@@ -2,8 +2,8 @@
 
 - ``export``: read a ChartMogul account and write it as the bootstrap program's catalog (``export.py``);
 - ``review``: summarise ``pulumi preview --json`` as a pull-request comment (``review.py``);
-- ``provider-host``: print the ``Pulumi.yaml`` lines that make the engine run this installation's provider host
-  (``pulumi_chartmogul/provider_host/``), which imports by uuid.
+- ``provider-host``: write the project's launcher of this package's provider host and the ``Pulumi.yaml`` lines
+  that name it (``provider_host.py``), so the project imports by uuid.
 
 Imports nothing of Pulumi until a command needs it: export and review run in CI jobs and on machines that only
 talk to ChartMogul or read JSON.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import export, review
+    from . import export, provider_host, review
 
     parser = argparse.ArgumentParser(prog="pulumi-chartmogul", description="Tools for pulumi-chartmogul.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -29,21 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
         "review", help="summarise `pulumi preview --json` as a pull-request comment",
         description="Summarise `pulumi preview --json` (or `pulumi refresh --preview-only --json`) as Markdown for "
         "a pull-request comment, or as text for a terminal."))
-    commands.add_parser(
-        "provider-host", help="print the Pulumi.yaml lines that let `pulumi preview` and `up` import by uuid",
-        description="Print the `plugins:` section to add to a project's Pulumi.yaml so that the engine runs this "
-        "installation's provider host for dynamic resources: Pulumi's own, plus importing by uuid "
-        "(catalog `uuid`, ResourceOptions(import_=...)), which Pulumi's cannot do (pulumi/pulumi#16175).")
+    provider_host.add_arguments(commands.add_parser(
+        "provider-host", help="make the project able to import by uuid (writes the launcher and Pulumi.yaml lines)",
+        description="Write chartmogul-host/pulumi-resource-pulumi-python into the project (commit it) and name it in "
+        "Pulumi.yaml's plugins: section, so that the engine runs pulumi_chartmogul's provider host for dynamic "
+        "resources: Pulumi's own, plus importing by uuid (catalog `uuid`, ResourceOptions(import_=...)), which "
+        "Pulumi's cannot do (pulumi/pulumi#16175). The lines are the same on every machine."))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "provider-host":
-        from ..resources.import_support import project_plugin_yaml
+        from . import provider_host
 
-        sys.stdout.write(project_plugin_yaml())
-        return 0
+        return provider_host.run(args)
     if args.command == "export":
         from . import export
 

@@ -108,9 +108,10 @@ def run_demo(project_dir: Path, cli_dir: Path) -> int:
         print("\nData sources (exported):")
         for name, uuid in sorted(data_sources.items()):
             print(f"  {uuid}  {name}")
-        print("\nPlans (exported):")
-        for external_id, uuid in sorted(plans.items()):
-            print(f"  {uuid}  {external_id}")
+        print("\nPlans (exported, by data source, then external id):")
+        for source, in_source in sorted(plans.items()):
+            for external_id, uuid in sorted(in_source.items()):
+                print(f"  {uuid}  {source} / {external_id}")
         groups = result.outputs["plan_groups"].value if "plan_groups" in result.outputs else {}
         if groups:
             print("\nPlan groups (exported):")

@@ -15,6 +15,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, Upda
 from pulumi.runtime.rpc import contains_unknowns
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from .calling import call_properties
 from .import_support import require_import_support
 from .protection import forced, refuse_if_it_holds_customers
 
@@ -109,7 +110,7 @@ class DataSourceProvider(ChartMogulProvider):
 
 @dataclass
 class DataSourceArgs:
-    """Arguments of :class:`DataSource` (the alternative, typed calling style)."""
+    """Arguments of :class:`DataSource`: ``DataSource("billing", DataSourceArgs(name="Billing"), opts)``."""
 
     name: pulumi.Input[str] | None = None
     adopt: bool = False
@@ -135,19 +136,16 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
     def __init__(
         self,
         resource_name: str,
-        name: pulumi.Input[str] | DataSourceArgs | None = None,
-        adopt: bool = False,
+        args: DataSourceArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
         *,
-        args: DataSourceArgs | None = None,
-        force_destroy: bool = False,
+        name: pulumi.Input[str] | None = None,
+        adopt: bool | None = None,
+        force_destroy: bool | None = None,
     ) -> None:
-        if isinstance(name, DataSourceArgs):
-            name, args = None, name
-        if args is not None:
-            name = args.name if name is None else name
-            adopt = adopt or args.adopt
-            force_destroy = force_destroy or args.force_destroy
+        given = call_properties("DataSource", resource_name, args, opts, DataSourceArgs, name=name, adopt=adopt,
+                                force_destroy=force_destroy)
+        name, adopt, force_destroy = given.get("name"), given.get("adopt"), given.get("force_destroy")
         props = {
             "name": resource_name if name is None else name,
             "adopt": bool(adopt),

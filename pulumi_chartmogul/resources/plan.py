@@ -11,6 +11,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
+from .calling import call_properties
 from .import_support import require_import_support
 
 POLICY = FieldPolicy(
@@ -78,7 +79,7 @@ class PlanProvider(ChartMogulProvider):
 
 @dataclass
 class PlanArgs:
-    """Arguments of :class:`Plan` (the alternative, typed calling style)."""
+    """Arguments of :class:`Plan`: ``Plan("gold", PlanArgs(data_source_uuid=..., ...), opts)``."""
 
     data_source_uuid: pulumi.Input[str]
     name: pulumi.Input[str]
@@ -106,34 +107,28 @@ class Plan(Resource, module="chartmogul", name="Plan"):
     def __init__(
         self,
         resource_name: str,
-        data_source_uuid: pulumi.Input[str] | PlanArgs | None = None,
+        args: PlanArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        data_source_uuid: pulumi.Input[str] | None = None,
         name: pulumi.Input[str] | None = None,
         interval_count: pulumi.Input[int] | None = None,
         interval_unit: pulumi.Input[str] | None = None,
         external_id: pulumi.Input[str] | None = None,
-        adopt: bool = False,
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        args: PlanArgs | None = None,
+        adopt: bool | None = None,
     ) -> None:
-        if isinstance(data_source_uuid, PlanArgs):
-            data_source_uuid, args = None, data_source_uuid
-        if args is not None:
-            data_source_uuid = args.data_source_uuid if data_source_uuid is None else data_source_uuid
-            name = args.name if name is None else name
-            interval_count = args.interval_count if interval_count is None else interval_count
-            interval_unit = args.interval_unit if interval_unit is None else interval_unit
-            external_id = args.external_id if external_id is None else external_id
-            adopt = adopt or args.adopt
-        required = {"data_source_uuid": data_source_uuid, "name": name, "interval_count": interval_count,
-                    "interval_unit": interval_unit}
+        given = call_properties("Plan", resource_name, args, opts, PlanArgs, data_source_uuid=data_source_uuid,
+                                name=name, interval_count=interval_count, interval_unit=interval_unit,
+                                external_id=external_id, adopt=adopt)
+        required = {field: given.get(field) for field in ("data_source_uuid", "name", "interval_count",
+                                                          "interval_unit")}
         missing = [field for field, value in required.items() if value is None]
         if missing:
             raise TypeError(f"Plan {resource_name!r} is missing required argument(s): {', '.join(missing)}")
         props = {
             **required,
-            "external_id": resource_name if external_id is None else external_id,
-            "adopt": bool(adopt),
+            "external_id": resource_name if given.get("external_id") is None else given["external_id"],
+            "adopt": bool(given.get("adopt")),
             "uuid": None,
         }
         require_import_support("Plan", resource_name, opts)

@@ -26,6 +26,7 @@ from ._base import (
     diff_inputs,
     read_existing,
 )
+from .calling import call_properties
 from .import_support import require_import_support
 
 POLICY = FieldPolicy(
@@ -142,7 +143,7 @@ class PlanGroupProvider(ChartMogulProvider):
 
 @dataclass
 class PlanGroupArgs:
-    """Arguments of :class:`PlanGroup` (the alternative, typed calling style)."""
+    """Arguments of :class:`PlanGroup`: ``PlanGroup("self-serve", PlanGroupArgs(plans=[...]), opts)``."""
 
     plans: pulumi.Input[Sequence[pulumi.Input[str]]]
     name: pulumi.Input[str] | None = None
@@ -165,19 +166,16 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
     def __init__(
         self,
         resource_name: str,
-        name: pulumi.Input[str] | PlanGroupArgs | None = None,
-        plans: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        adopt: bool = False,
+        args: PlanGroupArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
         *,
-        args: PlanGroupArgs | None = None,
+        name: pulumi.Input[str] | None = None,
+        plans: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        adopt: bool | None = None,
     ) -> None:
-        if isinstance(name, PlanGroupArgs):
-            name, args = None, name
-        if args is not None:
-            name = args.name if name is None else name
-            plans = args.plans if plans is None else plans
-            adopt = adopt or args.adopt
+        given = call_properties("PlanGroup", resource_name, args, opts, PlanGroupArgs, name=name, plans=plans,
+                                adopt=adopt)
+        name, plans, adopt = given.get("name"), given.get("plans"), given.get("adopt")
         if plans is None:
             raise TypeError(f"PlanGroup {resource_name!r} is missing required argument(s): plans")
         props = {

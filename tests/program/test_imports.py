@@ -13,7 +13,12 @@ import pytest
 from pulumi_chartmogul import Plan
 from pulumi_chartmogul.catalog import declare, load_catalog
 from pulumi_chartmogul.catalog.groups import declare_plan_groups
-from pulumi_chartmogul.resources.import_support import PLUGIN_DIRECTORY, import_problem, project_plugin_yaml
+from pulumi_chartmogul.resources.import_support import (
+    PLUGIN_DIRECTORY,
+    import_problem,
+    project_plugin_yaml,
+    write_launcher,
+)
 
 from .mocking import DATA_SOURCE_TYPE, PLAN_GROUP_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
 
@@ -70,7 +75,12 @@ def test_which_project_files_name_the_host(tmp_path: Path) -> None:
         (folder / "Pulumi.yaml").write_text(text)
         return folder / "program"  # a program in a subfolder finds the project file above it
 
-    assert import_problem(project(f"name: p\n{project_plugin_yaml()}")) is None
+    named = project(f"name: p\n{project_plugin_yaml()}")
+    missing = import_problem(named)  # the lines, but not the launcher they name
+    assert missing is not None and "which is not pulumi_chartmogul's host" in missing
+    write_launcher(named.parent)
+    assert import_problem(named) is None  # a new version of the project is read again
+    assert import_problem(project(f"name: p\n{project_plugin_yaml(PLUGIN_DIRECTORY)}")) is None  # the package's own
     copy = tmp_path / "copy"
     copy.mkdir()
     executable = "pulumi-resource-pulumi-python"
