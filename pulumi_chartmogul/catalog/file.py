@@ -1,8 +1,10 @@
 """A catalog kept in its own YAML file (``chartmogul-bootstrap:catalog_file``), for catalogs too large for stack config.
 
 Pulumi hands stack config to the program in one environment variable, and Linux limits one to 128 KiB
-(``MAX_ARG_STRLEN``): a catalog of a couple of thousand plans fails every command with ``fork/exec …: argument
-list too long``. The file has the shape ``pulumi-chartmogul export`` writes (a ``config:`` document with
+(``MAX_ARG_STRLEN``): a catalog larger than that fails every command with ``fork/exec …: argument list too long``.
+``pulumi-chartmogul export`` warns above :data:`STACK_CONFIG_LIMIT` bytes of YAML (the JSON Pulumi sends is larger
+than the YAML, and the stack's other config shares the variable): for typical names about 850 plans, or 600 with
+their uuids. The file has the shape ``pulumi-chartmogul export`` writes (a ``config:`` document with
 ``chartmogul-bootstrap:catalog`` and optionally ``chartmogul-bootstrap:plan_groups``), so an export can be used as
 the stack file or as this file unchanged::
 

@@ -16,15 +16,6 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..resources.import_support import (
-    HOST_FOLDER,
-    LAUNCHER_NAME,
-    find_project_file,
-    import_problem,
-    project_plugin_yaml,
-    write_launcher,
-)
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project-dir", type=Path, default=Path("."), metavar="DIR",
@@ -34,6 +25,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    # Here, not at the top: `pulumi-chartmogul review` builds the same parser and must not import Pulumi.
+    from ..resources.import_support import (
+        HOST_FOLDER,
+        LAUNCHER_NAME,
+        find_project_file,
+        import_problem,
+        project_plugin_yaml,
+        write_launcher,
+    )
+
     lines = project_plugin_yaml()
     if args.print_only:
         stdout.write(lines)

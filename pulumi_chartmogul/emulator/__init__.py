@@ -1,4 +1,4 @@
-"""A local, stateful ChartMogul API (data sources and plans), for tests and for trying a catalog offline.
+"""A local, stateful ChartMogul API (data sources, plans and plan groups), for tests and for trying a catalog offline.
 
 Run it with ``python -m pulumi_chartmogul.emulator``; needs the ``emulator`` extra (FastAPI, uvicorn).
 """

@@ -21,7 +21,7 @@ def non_negative_int(text: str) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pulumi_chartmogul.emulator",
-                                     description="A local ChartMogul API (data sources and plans).")
+                                     description="A local ChartMogul API (data sources, plans and plan groups).")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=non_negative_int, default=0, help="port; 0 picks a free one (default)")
     parser.add_argument("--db", default=None, help="SQLite file for state; in memory when absent")

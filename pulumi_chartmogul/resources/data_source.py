@@ -1,5 +1,6 @@
-"""``DataSource``: a ChartMogul custom data source. Create, read, delete; any change is a replacement
-(the API has no update for data sources: https://dev.chartmogul.com/reference/data-sources).
+"""``DataSource``: a ChartMogul custom data source. Create, read, delete; a new ``name`` is a replacement (the API
+has no update for data sources: https://dev.chartmogul.com/reference/data-sources), a change of ``force_destroy``
+is an update of the state alone (nothing is sent).
 
 Deleting or replacing a source that holds customers is refused unless ``force_destroy`` is set
 (:mod:`.protection`)."""

@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from testkit.emulator import Emulator
 from testkit.projects import CliProject
 from tests.e2e.conftest import CLI_DIR, CLI_TIMEOUT, KEY, PASSPHRASE, REPO, CLIError, api_plans, yaml
@@ -72,9 +74,15 @@ def writes(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
     return {route: n for route, n in sent.items() if route.startswith(WRITES)}
 
 
-def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_path: Path, emulator: Emulator) -> None:
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding this checkout's wheel, for ``pip install --find-links``."""
+    return build_wheel(tmp_path_factory.mktemp("build")).parent
+
+
+def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_path: Path, emulator: Emulator,
+                                                                          wheels: Path) -> None:
     assert CLI_DIR is not None
-    wheels = build_wheel(tmp_path / "build").parent
     backend = tmp_path / "state"
     backend.mkdir()
 
@@ -131,5 +139,27 @@ def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_pat
         before = Counter(emulator.stats()["by_route"])
         clone.checked("preview", "--expect-no-changes")
         assert Counter(emulator.stats()["by_route"]) - before == Counter()
+    finally:
+        project.run("destroy", "--yes", "--skip-preview")
+
+
+def test_a_copied_example_runs_with_its_own_virtualenv(tmp_path: Path, emulator: Emulator, wheels: Path) -> None:
+    """examples/adopt-existing (the one with a launcher) copied out of the repository, as its README says."""
+    assert CLI_DIR is not None
+    folder = tmp_path / "adopt-existing"
+    shutil.copytree(REPO / "examples" / "adopt-existing", folder, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    assert_portable(folder)
+    make_virtualenv(folder, wheels)
+    backend = tmp_path / "state"
+    backend.mkdir()
+    project = CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV), timeout=CLI_TIMEOUT,
+                         failure=CLIError)
+    try:
+        project.checked("stack", "init", "dev", stack=False)
+        project.set_config("chartmogul:apiKey", KEY, secret=True)
+        project.set_config("chartmogul:endpoint", emulator.api_root)
+        project.checked("up", "--yes", "--skip-preview")
+        assert {key[1] for key in api_plans(emulator)} == {"legacy_basic", "legacy_plus", "legacy_annual"}
+        project.checked("preview", "--expect-no-changes")
     finally:
         project.run("destroy", "--yes", "--skip-preview")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import runpy
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,36 @@ def test_quickstart_example() -> None:
     (group,) = harness.mocks.of_type(PLAN_GROUP_TYPE)
     assert exports["plan_group_uuid"] == group.id
     assert group.inputs["plans"] == [plans["team_quarterly"].id, plans["enterprise_yearly"].id]
+
+
+def test_the_template_program() -> None:
+    program = REPO / "templates" / "chartmogul-python"
+    with mocked(Recorder(), project="from-template") as harness:
+        exports = harness.run_path(program)
+    (source,) = harness.mocks.of_type(DATA_SOURCE_TYPE)
+    plans = plans_by_external_id(harness)
+    assert exports["plans"] == {external_id: r.id for external_id, r in plans.items()}
+    assert sorted(plans) == ["starter_monthly", "team_monthly", "team_yearly"]
+    assert {r.inputs["data_source_uuid"] for r in plans.values()} == {source.id}
+    (group,) = harness.mocks.of_type(PLAN_GROUP_TYPE)
+    assert group.inputs["plans"] == [plans["team_monthly"].id, plans["team_yearly"].id]
+
+
+def test_the_readme_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's program, as written (its import_ needs a project that runs our host: the template's)."""
+    readme = (REPO / "README.md").read_text()
+    code = readme.split("## A program", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(REPO / "templates" / "chartmogul-python", tmp_path / "project")
+    (tmp_path / "project" / "__main__.py").write_text(code)
+    monkeypatch.chdir(tmp_path / "project")
+    with mocked(Recorder(), project="readme") as harness:
+        exports = harness.run_path(tmp_path / "project")
+    plans = plans_by_external_id(harness)
+    assert sorted(plans) == ["gold_monthly", "legacy_yearly"]
+    assert harness.monitor.import_ids == {"legacy-yearly": "pl_..."}
+    (group,) = harness.mocks.of_type(PLAN_GROUP_TYPE)
+    assert group.inputs["plans"] == [plans["gold_monthly"].id, plans["legacy_yearly"].id]
+    assert exports == {"gold": plans["gold_monthly"].id}
 
 
 @pytest.mark.parametrize(("stack", "endpoint", "protect"), [

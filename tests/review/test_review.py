@@ -172,9 +172,9 @@ def test_the_command_runs_without_pulumi_and_as_a_module() -> None:
     assert done.returncode == 3
 
 
-def test_the_readme_sample_is_what_the_command_writes_for_the_recorded_preview() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    sample = readme.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+def test_the_guide_sample_is_what_the_command_writes_for_the_recorded_preview() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "pr-review-and-drift.md").read_text()
+    sample = guide.split("```markdown\n", 1)[1].split("```\n", 1)[0]
     assert sample == comment("08-data-source-renamed")
 
 
