@@ -13,7 +13,7 @@ import signal
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -48,6 +48,9 @@ if CLI_DIR is None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run the e2e tests, but there is {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
+
+
+P = TypeVar("P", bound=CliProject)
 
 
 class CLIError(AssertionError):
@@ -106,9 +109,9 @@ def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, 
                           files=files, env=dict(PROGRAM_ENV), timeout=CLI_TIMEOUT, failure=CLIError)
 
 
-def new_stack(project: Project, emulator: Emulator) -> Project:
+def new_stack(project: P, emulator: Emulator) -> P:
     """``pulumi stack init`` with the key as a secret and the emulator as the endpoint."""
-    project.pulumi("stack", "init", project.stack, stack=False)
+    project.checked("stack", "init", project.stack, stack=False)
     project.set_config("chartmogul:apiKey", KEY, secret=True)
     project.set_config("chartmogul:endpoint", emulator.api_root)
     return project

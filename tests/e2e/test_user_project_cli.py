@@ -17,7 +17,7 @@ import pytest
 
 from testkit.emulator import Emulator
 from testkit.projects import CliProject
-from tests.e2e.conftest import CLI_DIR, CLI_TIMEOUT, KEY, PASSPHRASE, REPO, CLIError, api_plans, yaml
+from tests.e2e.conftest import CLI_DIR, CLI_TIMEOUT, KEY, PASSPHRASE, REPO, CLIError, api_plans, new_stack, yaml
 
 TEMPLATE = REPO / "templates" / "chartmogul-python"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -69,6 +69,13 @@ def assert_portable(project: Path) -> None:
         assert not Path(path).is_absolute() and ".." not in Path(path).parts, path
 
 
+def user_project(folder: Path, backend: Path) -> CliProject:
+    """The real CLI in ``folder`` with stack ``dev``, in a user's environment."""
+    assert CLI_DIR is not None
+    return CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV), timeout=CLI_TIMEOUT,
+                      failure=CLIError)
+
+
 def writes(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
     sent = Counter(emulator.stats()["by_route"]) - before
     return {route: n for route, n in sent.items() if route.startswith(WRITES)}
@@ -89,20 +96,16 @@ def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_pat
     # pulumi new, as the README says, into a folder of the user's
     folder = tmp_path / "infra" / "chartmogul"
     folder.parent.mkdir()
-    runner = CliProject(tmp_path / "infra", backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV),
-                        timeout=CLI_TIMEOUT, failure=CLIError)
+    runner = user_project(tmp_path / "infra", backend)
     runner.checked("new", str(TEMPLATE), "--dir", str(folder), "--name", "billing-infra", "--yes",
                    "--generate-only", "--force", stack=False)
     assert_portable(folder)
     assert (folder / "chartmogul-host" / "pulumi-resource-pulumi-python").stat().st_mode & 0o111
     make_virtualenv(folder, wheels)
 
-    project = CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV), timeout=CLI_TIMEOUT,
-                         failure=CLIError)
+    project = user_project(folder, backend)
     try:
-        project.checked("stack", "init", "dev", stack=False)
-        project.set_config("chartmogul:apiKey", KEY, secret=True)
-        project.set_config("chartmogul:endpoint", emulator.api_root)
+        new_stack(project, emulator)
         project.checked("up", "--yes", "--skip-preview")
         outputs = json.loads(project.checked("stack", "output", "--json").stdout)
         assert set(outputs["plans"]) == {"starter_monthly", "team_monthly", "team_yearly"}
@@ -134,8 +137,7 @@ def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_pat
         shutil.copytree(folder, elsewhere, ignore=shutil.ignore_patterns("venv", "__pycache__"))
         assert_portable(elsewhere)
         make_virtualenv(elsewhere, wheels)
-        clone = CliProject(elsewhere, backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV), timeout=CLI_TIMEOUT,
-                           failure=CLIError)
+        clone = user_project(elsewhere, backend)
         before = Counter(emulator.stats()["by_route"])
         clone.checked("preview", "--expect-no-changes")
         assert Counter(emulator.stats()["by_route"]) - before == Counter()
@@ -152,12 +154,9 @@ def test_a_copied_example_runs_with_its_own_virtualenv(tmp_path: Path, emulator:
     make_virtualenv(folder, wheels)
     backend = tmp_path / "state"
     backend.mkdir()
-    project = CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env=dict(USER_ENV), timeout=CLI_TIMEOUT,
-                         failure=CLIError)
+    project = user_project(folder, backend)
     try:
-        project.checked("stack", "init", "dev", stack=False)
-        project.set_config("chartmogul:apiKey", KEY, secret=True)
-        project.set_config("chartmogul:endpoint", emulator.api_root)
+        new_stack(project, emulator)
         project.checked("up", "--yes", "--skip-preview")
         assert {key[1] for key in api_plans(emulator)} == {"legacy_basic", "legacy_plus", "legacy_annual"}
         project.checked("preview", "--expect-no-changes")
