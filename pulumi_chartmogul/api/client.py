@@ -13,6 +13,7 @@ worst-case time of one call and of one create that follow from them, are in ``se
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
@@ -26,8 +27,8 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
-from .errors import TransportError, error_from_response
-from .settings import Settings
+from .errors import AccountNotAllowedError, NotFoundError, TransportError, error_from_response
+from .settings import CONFIG_ALLOWED_ACCOUNT_IDS, ENV_ALLOWED_ACCOUNT_IDS, Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -132,7 +133,16 @@ class ChartMogulClient:
 
     def request(self, method: str, path: str, *, json: Mapping[str, Any] | None = None,
                 params: Mapping[str, Any] | None = None) -> Any:
-        """One API call (with the policy's retries). Returns the parsed JSON body, or None for 204."""
+        """One API call (with the policy's retries). Returns the parsed JSON body, or None for 204.
+
+        With ``allowed_account_ids`` set, the first call of the process to this endpoint with this key looks the
+        account up first, and every call refuses an account that is not allowed before anything is sent."""
+        if self.settings.allowed_account_ids:
+            _check_account(self)
+        return self._send(method, path, json=json, params=params)
+
+    def _send(self, method: str, path: str, *, json: Mapping[str, Any] | None = None,
+              params: Mapping[str, Any] | None = None) -> Any:
         url = f"{self.settings.endpoint}{path}"
         try:
             response = self._session().request(method, url, json=json, params=params, timeout=self._timeout)
@@ -148,6 +158,12 @@ class ChartMogulClient:
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    # -- the account --------------------------------------------------------------------------------
+
+    def get_account(self) -> dict[str, Any]:
+        """``GET /account``: ``id`` (absent in answers of the older API), ``name``, ``currency``, ``time_zone``."""
+        return dict(self._send("GET", "/account"))
 
     # -- data sources -------------------------------------------------------------------------------
 
@@ -226,3 +242,45 @@ class ChartMogulClient:
             return 0
         total = page.get("total_pages")
         return total if isinstance(total, int) and total > 0 else None
+
+
+# One account lookup per provider process for each endpoint, key and allow-list: the host serves several calls at
+# once and a provider per resource type, and a refusal must hold for every later call without asking again.
+_ACCOUNT_LOCK = threading.Lock()
+_ACCOUNT_VERDICTS: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+
+
+def _check_account(client: ChartMogulClient) -> None:
+    """Raise :class:`AccountNotAllowedError` unless the client's account is one of ``allowed_account_ids``."""
+    settings = client.settings
+    # The key only as a digest: the verdicts outlive the call and must never hold it.
+    fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()
+    scope = (settings.endpoint, fingerprint, settings.allowed_account_ids)
+    with _ACCOUNT_LOCK:
+        if scope not in _ACCOUNT_VERDICTS:
+            try:
+                account = client.get_account()
+            except NotFoundError:
+                # Never let it out as a 404: to a read, "not found" means the object is gone.
+                account = {"name": f"no account at {settings.endpoint}/account"}
+            _ACCOUNT_VERDICTS[scope] = account_problem(account, settings)  # not cached when the lookup raised
+        problem = _ACCOUNT_VERDICTS[scope]
+    if problem is not None:
+        raise AccountNotAllowedError(problem)
+
+
+def account_problem(account: Mapping[str, Any], settings: Settings) -> str | None:
+    """Why ``account`` may not be worked on under ``settings.allowed_account_ids``, or None when it may."""
+    allowed = ", ".join(settings.allowed_account_ids)
+    name = account.get("name")
+    account_id = account.get("id")
+    if not isinstance(account_id, str) or not account_id:
+        return (f"{CONFIG_ALLOWED_ACCOUNT_IDS} allows only {allowed}, but the account at {settings.endpoint} "
+                f"({name!r}) answered GET /account without an id (an older API), so it cannot be told apart from "
+                f"another account. Nothing was sent to it but that lookup. Remove {CONFIG_ALLOWED_ACCOUNT_IDS} "
+                f"(and {ENV_ALLOWED_ACCOUNT_IDS}) to work with it unpinned.")
+    if account_id in settings.allowed_account_ids:
+        return None
+    return (f"refusing to work on the ChartMogul account {account_id} ({name!r}) at {settings.endpoint}: "
+            f"{CONFIG_ALLOWED_ACCOUNT_IDS} allows only {allowed}. This stack's API key or endpoint belongs to another "
+            "account; nothing was sent to it but the account lookup, and nothing was changed.")

@@ -67,6 +67,11 @@ class ConfigurationError(ChartMogulError):
         return self.message
 
 
+class AccountNotAllowedError(ConfigurationError):
+    """The key and endpoint reach an account that ``chartmogul:allowedAccountIds`` does not allow (or one that
+    cannot be told apart); nothing was sent to it but the account lookup."""
+
+
 class TransportError(ChartMogulError):
     """No HTTP response. ``never_sent`` is True only when the connection was never opened."""
 

@@ -1,4 +1,4 @@
-"""Where the API key, endpoint, timeout and retry budget come from, and the one redaction helper.
+"""Where the API key, endpoint, timeout, retry budget and allowed accounts come from, and the one redaction helper.
 
 Read inside the provider host by ``configure()``: stack config (``chartmogul:*``) first, then the environment.
 The key is held only by :class:`Settings`, which never prints it.
@@ -7,6 +7,7 @@ The key is held only by :class:`Settings`, which never prints it.
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import os
 from collections.abc import Callable, Mapping
@@ -30,9 +31,11 @@ CONFIG_ENDPOINT = "chartmogul:endpoint"
 CONFIG_TIMEOUT = "chartmogul:timeoutSeconds"
 CONFIG_MAX_RETRIES = "chartmogul:maxRetries"
 CONFIG_ADOPT_EXISTING = "chartmogul:adoptExisting"
+CONFIG_ALLOWED_ACCOUNT_IDS = "chartmogul:allowedAccountIds"
 ENV_API_KEY = "CHARTMOGUL_API_KEY"
 ENV_ENDPOINT = "CHARTMOGUL_ENDPOINT"
 ENV_ADOPT_EXISTING = "CHARTMOGUL_ADOPT_EXISTING"
+ENV_ALLOWED_ACCOUNT_IDS = "CHARTMOGUL_ALLOWED_ACCOUNT_IDS"
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no", "")
 
@@ -51,6 +54,8 @@ class Settings:
     # Every create behaves as adopt=True: the one-run switch for recovering an interrupted deployment, or for a
     # first `up` against an account that already holds the catalog.
     adopt_existing: bool = False
+    # The accounts this provider may work on (chartmogul:allowedAccountIds); empty: any, and no account lookup.
+    allowed_account_ids: tuple[str, ...] = ()
 
     def redact(self, text: str) -> str:
         """``text`` with the key removed; for anything that may be shown, logged or raised."""
@@ -135,6 +140,33 @@ def _flag(name: str, raw: str | None) -> bool:
     return value in _TRUE
 
 
+def _account_ids(raw_config: str | None, raw_environ: str | None) -> tuple[str, ...]:
+    """``chartmogul:allowedAccountIds`` (a list, which the engine hands over as JSON), else the comma-separated
+    ``CHARTMOGUL_ALLOWED_ACCOUNT_IDS``; () when neither is set."""
+    example = f'e.g. `pulumi config set --path "{CONFIG_ALLOWED_ACCOUNT_IDS}[0]" acct_...`'
+    if raw_config:
+        try:
+            value = json.loads(raw_config)
+        except ValueError:
+            value = raw_config
+        if not isinstance(value, list):
+            raise ConfigurationError(f"{CONFIG_ALLOWED_ACCOUNT_IDS} must be a list of ChartMogul account ids "
+                                     f"({example}), got {raw_config!r}")
+        where, ids = CONFIG_ALLOWED_ACCOUNT_IDS, value
+    elif raw_environ is not None and raw_environ.strip():
+        where, ids = ENV_ALLOWED_ACCOUNT_IDS, [part.strip() for part in raw_environ.split(",")]
+    else:
+        return ()
+    if not ids:
+        raise ConfigurationError(f"{where} is an empty list, which would refuse every account; remove it to allow "
+                                 f"any account, or name the allowed ones ({example})")
+    for index, account_id in enumerate(ids):
+        if not isinstance(account_id, str) or not account_id.strip():
+            raise ConfigurationError(f"{where}[{index}] must be a non-empty string (an account id such as "
+                                     f"acct_...), got {account_id!r}")
+    return tuple(account_id.strip() for account_id in ids)
+
+
 def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str] = os.environ) -> Settings:
     """Settings from stack config (``config("chartmogul:apiKey")`` …), falling back to the environment."""
     api_key = config(CONFIG_API_KEY) or environ.get(ENV_API_KEY) or ""
@@ -154,5 +186,6 @@ def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str
     # Either place can switch adoption on for a run; neither can veto the other.
     adopt_existing = _flag(CONFIG_ADOPT_EXISTING, config(CONFIG_ADOPT_EXISTING)) or _flag(
         ENV_ADOPT_EXISTING, environ.get(ENV_ADOPT_EXISTING))
+    allowed = _account_ids(config(CONFIG_ALLOWED_ACCOUNT_IDS), environ.get(ENV_ALLOWED_ACCOUNT_IDS))
     return Settings(api_key=api_key.strip(), endpoint=endpoint, timeout_seconds=float(timeout),
-                    max_retries=int(retries), adopt_existing=adopt_existing)
+                    max_retries=int(retries), adopt_existing=adopt_existing, allowed_account_ids=allowed)

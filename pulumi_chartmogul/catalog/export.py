@@ -37,6 +37,10 @@ What is exported, and what is left out (each left-out object is named on stderr)
 - plan groups with no member (ChartMogul refuses to make one) or sharing their name with another group
   (resource names are made from group names, and ``adopt`` needs exactly one group with the name).
 
+Two data sources whose names make one resource name (``EU billing`` and ``eu-billing``), or one plan resource
+name, are both exported: the newer gets a ``key`` (:func:`clash_key`), named on stderr, and keeps its own
+resource names apart; see :func:`_clash_keys` for which one and why.
+
 Output is deterministic: data sources by name, plans by external id, groups by name, members by key; a run
 against an unchanged account prints the same bytes. The catalog is validated with the program's own rules
 (:func:`pulumi_chartmogul.catalog.model.load_catalog`) before anything is written.
@@ -44,13 +48,15 @@ against an unchanged account prints the same bytes. The catalog is validated wit
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.client import MAX_PER_PAGE, ChartMogulClient
-from .names import CATALOG_KEY, GROUPS_KEY, data_source_resource_name, plan_resource_name
+from ..api.settings import CONFIG_ALLOWED_ACCOUNT_IDS
+from .names import CATALOG_KEY, GROUPS_KEY, data_source_resource_name, plan_resource_name, slug
 
 # Sources made through the API: "Custom" in ChartMogul's API reference since 2023, "Import API" in responses before
 # (the official clients' recorded test fixtures, chartmogul-ruby/-go/-python, show both).
@@ -73,6 +79,8 @@ class Account:
     plans: list[dict[str, Any]] = field(default_factory=list)
     # Each group with "members": its plans' uuids.
     plan_groups: list[dict[str, Any]] = field(default_factory=list)
+    # GET /account: whose account this is ("id" is absent in answers of the older API).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,7 +101,8 @@ def _counted(items: Iterable[dict[str, Any]], what: str, note: Note) -> Iterator
 def read_account(client: ChartMogulClient, note: Note) -> Account:
     """Every data source, plan and plan group (with members), all pages."""
     note(f"Reading {client.settings.endpoint} ...")
-    account = Account(data_sources=client.list_data_sources())
+    account = Account(details=client.get_account(), data_sources=client.list_data_sources())
+    note(f"  account: {account.details.get('id') or '(no id)'} {account.details.get('name')!r}")
     note(f"  data sources: {len(account.data_sources)}")
     account.plans = list(_counted(client.list_plans(), "plans", note))
     note(f"  plans: {len(account.plans)}")
@@ -113,42 +122,98 @@ def build_export(account: Account, *, adopt: bool, only: Iterable[str] = (), not
     if unknown:
         raise ExportError(f"no data source named {', '.join(map(repr, unknown))} in the account "
                           f"(it has: {', '.join(map(repr, sorted(known))) or 'none'})")
-    exported: dict[str, str] = {}  # uuid -> name
+    # Every source of ours, exported or not: whether a source needs a key must not depend on --data-source.
+    own: dict[str, dict[str, Any]] = {}  # uuid -> data source
     for source in sorted(account.data_sources, key=lambda s: (s["name"], s["uuid"])):
-        if wanted and source["name"] not in wanted:
-            continue
-        if source.get("system") not in OWN_SYSTEMS:
+        if source.get("system") in OWN_SYSTEMS:
+            own[source["uuid"]] = source
+        elif not wanted or source["name"] in wanted:
             note(f"left out: data source {source['name']!r} ({source['uuid']}, system {source.get('system')!r}): "
                  "its plans are made by that integration's sync, not by this program; plan groups refer to them "
                  "by uuid")
-            continue
-        exported[source["uuid"]] = source["name"]
+    exported = {uuid: s["name"] for uuid, s in own.items() if not wanted or s["name"] in wanted}  # uuid -> name
 
-    by_source: dict[str, list[dict[str, Any]]] = {uuid: [] for uuid in exported}
+    by_source: dict[str, list[dict[str, Any]]] = {uuid: [] for uuid in own}
     keys: dict[str, dict[str, str]] = {}  # plan uuid -> catalog reference
     for plan in account.plans:
         source_uuid = plan["data_source_uuid"]
-        if source_uuid not in exported:
+        if source_uuid not in own:
             continue
         if plan.get("external_id") in (None, ""):
-            note(f"left out: plan {plan['name']!r} ({plan['uuid']}) in {exported[source_uuid]!r} has no external "
-                 "id, and the catalog keys plans by external id")
+            if source_uuid in exported:
+                note(f"left out: plan {plan['name']!r} ({plan['uuid']}) in {exported[source_uuid]!r} has no "
+                     "external id, and the catalog keys plans by external id")
             continue
         entry = {name: plan[name] for name in PLAN_FIELDS}
         entry["external_id"] = str(entry["external_id"])
         if adopt:
             entry["uuid"] = plan["uuid"]
         by_source[source_uuid].append(entry)
-        keys[plan["uuid"]] = {"data_source": exported[source_uuid], "external_id": entry["external_id"]}
+        if source_uuid in exported:
+            keys[plan["uuid"]] = {"data_source": exported[source_uuid], "external_id": entry["external_id"]}
 
+    clash_keys = _clash_keys(own.values(), by_source)
     catalog: list[dict[str, Any]] = []
     for uuid, name in exported.items():
         source_entry: dict[str, Any] = {"name": name}
+        if uuid in clash_keys:
+            source_entry["key"], why = clash_keys[uuid]
+            note(f"keyed: data source {name!r} ({uuid}) as {source_entry['key']!r}: {why}")
         if adopt:
             source_entry["uuid"] = uuid
         source_entry["plans"] = sorted(by_source[uuid], key=lambda p: (p["external_id"], p["name"]))
         catalog.append(source_entry)
     return Export(catalog, _groups(account, keys, adopt=adopt, filtered=bool(wanted), note=note))
+
+
+def clash_key(name: str) -> str:
+    """The key the export gives a source whose name clashes: its slug and the first 6 hex digits of the SHA-256
+    of the name itself (UTF-8): ``"eu-billing"`` → ``eu-billing-a557f3``, ``"EU billing"`` → ``eu-billing-1eeae7``.
+
+    Made from the name alone, so it is the same on every run, in every account that has a source of this name
+    (an export of staging and one of production agree), and whatever other sources come and go. The digest tells
+    apart names that differ only in case, spacing or punctuation, which is all a clash can be. The key is its own
+    slug, so it reads as the resource name it makes: for a name without ASCII letters or digits that is the
+    digest alone (a slug keeps only the ASCII of a name that has some).
+    """
+    return slug(f"{slug(name)}-{hashlib.sha256(name.encode()).hexdigest()[:6]}")
+
+
+def _clash_keys(sources: Iterable[dict[str, Any]],
+                plans: Mapping[str, list[dict[str, Any]]]) -> dict[str, tuple[str, str]]:
+    """Data source uuid -> (:func:`clash_key`, why) for each source some of whose resource names, made from its
+    name, an older source already has: the source's own, or one of its plans' (``a`` + ``b-c`` and ``a b`` +
+    ``c`` both make ``a-b-c``).
+
+    The oldest (``created_at``, then uuid) keeps the names made from its name: a stack can hold that one under
+    them, having been made or adopted while it had its name to itself (a catalog refuses a clash), so keying it
+    would move it to new resource names, i.e. replace it. Only a clash decides, so a source's key never depends
+    on an unrelated source.
+    """
+    owners: dict[tuple[str, str], tuple[dict[str, Any], str | None]] = {}  # (kind, name) -> source, external id
+    keyed: dict[str, tuple[str, str]] = {}
+    for source in sorted(sources, key=lambda s: (s.get("created_at") is None, s.get("created_at") or "", s["uuid"])):
+        external_ids = [plan["external_id"] for plan in plans[source["uuid"]]]
+        claims = _resource_names(source["name"], None, external_ids)
+        taken = next((claim for claim in claims if claim in owners), None)
+        if taken is not None:
+            key = clash_key(source["name"])
+            older, older_plan = owners[taken]
+            ours = "its name" if claims[taken] is None else f"its plan {claims[taken]!r}"
+            theirs = "" if older_plan is None else f"plan {older_plan!r} of "
+            keyed[source["uuid"]] = (key, f"{ours} makes the resource name {taken[1]!r} of {theirs}the older data "
+                                          f"source {older['name']!r} ({older['uuid']}), which keeps it")
+            claims = _resource_names(source["name"], key, external_ids)
+        for claim, external_id in claims.items():
+            owners.setdefault(claim, (source, external_id))  # a clash left after keying: validate() names it
+    return keyed
+
+
+def _resource_names(name: str, key: str | None, external_ids: Iterable[str]) -> dict[tuple[str, str], str | None]:
+    """(kind, resource name) -> the external id of the plan that has it (None: the data source)."""
+    names: dict[tuple[str, str], str | None] = {("DataSource", data_source_resource_name(name, key)): None}
+    names.update({("Plan", plan_resource_name(name, external_id, key)): external_id for external_id in external_ids})
+    return names
 
 
 def _groups(account: Account, keys: dict[str, dict[str, str]], *, adopt: bool, filtered: bool,
@@ -202,8 +267,10 @@ _Dumper: Any = type("_Dumper", (yaml.SafeDumper,), {})
 _Dumper.add_representer(dict, _represent_dict)
 
 
-def to_yaml(export: Export, header: str) -> str:
-    config: dict[str, Any] = {CATALOG_KEY: export.catalog}
+def to_yaml(export: Export, header: str, account_id: str | None = None) -> str:
+    """Stack config YAML; with ``account_id``, pinned to that account (``chartmogul:allowedAccountIds``)."""
+    config: dict[str, Any] = {CONFIG_ALLOWED_ACCOUNT_IDS: [account_id]} if account_id else {}
+    config[CATALOG_KEY] = export.catalog
     if export.plan_groups:
         config[GROUPS_KEY] = export.plan_groups
     body: str = yaml.dump({"config": config}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
@@ -213,6 +280,7 @@ def to_yaml(export: Export, header: str) -> str:
 
 def to_python(export: Export, header: str) -> str:
     from .groups import CatalogPlanGroup
+    from .model import CatalogDataSource
 
     lines = [
         header + '"""ChartMogul objects exported by `pulumi-chartmogul export --format python`, each declared with',
@@ -234,13 +302,14 @@ def to_python(export: Export, header: str) -> str:
     ]
     for source in export.catalog:
         name = source["name"]
-        lines.append(f"data_sources[{name!r}] = DataSource({data_source_resource_name(name)!r}, name={name!r}, "
+        entry = CatalogDataSource.model_validate(source)  # its resource names, as the bootstrap program's
+        lines.append(f"data_sources[{name!r}] = DataSource({entry.resource_name!r}, name={name!r}, "
                      f"adopt=True{_imports(source)})")
         lines.append(f"plans[{name!r}] = {{}}")
         for plan in source["plans"]:
             lines.append(
                 f"plans[{name!r}][{plan['external_id']!r}] = Plan("
-                f"{plan_resource_name(name, plan['external_id'])!r}, data_source_uuid=data_sources[{name!r}].uuid, "
+                f"{entry.plan_resource_name(plan['external_id'])!r}, data_source_uuid=data_sources[{name!r}].uuid, "
                 f"name={plan['name']!r}, interval_count={plan['interval_count']!r}, "
                 f"interval_unit={plan['interval_unit']!r}, external_id={plan['external_id']!r}, "
                 f"adopt=True{_imports(plan)})")

@@ -6,6 +6,7 @@ is about, before a single resource is declared::
 
     catalog:
       - name: In-house billing          # data source: unique name in the account
+        key: in-house-billing           # optional: makes the resource names in place of the name (below)
         adopt: false                    # optional: take over an existing source with this name
         uuid: ds_...                    # optional: import this existing source (see "Importing" below)
         force_destroy: false            # optional: allow deleting/replacing it although it holds customers
@@ -22,22 +23,27 @@ Field rules (lengths, whitespace, units, counts) are the resources' own, from :m
 The catalog adds only what is about the catalog as a whole:
 
 - data source names are unique (ChartMogul refuses a second source with the same name), and so are the
-  resource names made from them (``"EU billing"`` and ``"eu-billing"`` would both be ``eu-billing``);
+  resource names made from them or from their keys (``"EU billing"`` and ``"eu-billing"`` would both be
+  ``eu-billing``: one of them needs a ``key``);
 - a ``uuid`` is given to one entry at most (two resources must not manage one object);
 - external ids are unique within their data source, as ChartMogul requires (two data sources may each have a
   plan ``gold``; a real account often does). Plans are therefore keyed by data source name, then external id,
   both in what :func:`declare` returns and in the bootstrap program's ``plans`` output.
 
-Resource names are the URNs, so they are derived only from the natural keys and stay stable:
+Resource names are the URNs, so they are derived only from the natural keys and stay stable
+(:mod:`pulumi_chartmogul.catalog.names`):
 
-- a data source is ``<slug of its name>`` (renaming a data source replaces it anyway: the API cannot rename).
-  ``renamed_from`` names the previous name: the source and its plans keep their identity (Pulumi aliases), so
-  the rename is one replacement that the provider checks in preview, before anything is created (a source that
-  holds customers is refused without ``force_destroy``). Without it the engine creates the new source first
-  and deletes the old one last, and that delete is where the refusal comes;
-- a plan is ``<slug of its data source>-<external id>``. Its display name, interval count and unit are not
-  part of it, so changing them is an in-place update. Changing an external id gives a new resource name: the
-  plan is replaced (Pulumi shows the new one as a create and the old one as a delete).
+- a data source is ``<slug of its key>``, or without a key ``<slug of its name>``. Renaming a data source
+  replaces the ChartMogul object either way (the API cannot rename). With a key the resource keeps its name,
+  so the source and its plans keep their identity and the rename is one replacement that the provider checks
+  in preview, before anything is created (a source that holds customers is refused without ``force_destroy``).
+  Without a key, ``renamed_from`` names the previous name to the same effect (Pulumi aliases); without either,
+  the engine creates the new source first and deletes the old one last, and that delete is where the refusal
+  comes. A keyed source needs ``renamed_from`` only in the edit that gives it its key (the alias then carries
+  the resource from its name-derived resource name to the key's, with no replacement if nothing else changes);
+- a plan is ``<its data source's resource name>-<external id>``. Its display name, interval count and unit are
+  not part of it, so changing them is an in-place update. Changing an external id gives a new resource name:
+  the plan is replaced (Pulumi shows the new one as a create and the old one as a delete).
 
 Importing: an entry with a ``uuid`` that is not yet in the stack is imported (``ResourceOptions(import_=uuid)``):
 ``pulumi preview`` shows it as an import (one GET, no change), ``pulumi up`` records it in the state without a
@@ -104,11 +110,27 @@ class CatalogPlan(_Entry):
 
 class CatalogDataSource(_Entry):
     name: Text
+    key: Text | None = None
     adopt: StrictBool = False
     uuid: DataSourceUuid | None = None
     force_destroy: StrictBool = False
     renamed_from: Text | None = None
     plans: list[CatalogPlan] = Field(default_factory=list)
+
+    @property
+    def resource_name(self) -> str:
+        return data_source_resource_name(self.name, self.key)
+
+    def plan_resource_name(self, external_id: str) -> str:
+        return plan_resource_name(self.name, external_id, self.key)
+
+    @property
+    def previous_name(self) -> str | None:
+        """``renamed_from``, unless it made the resource name the source has now (the key kept it): an alias
+        to the resource's own name would be no alias."""
+        if self.renamed_from is None or data_source_resource_name(self.renamed_from) == self.resource_name:
+            return None
+        return self.renamed_from
 
 
 class _DuplicateKeys(ValueError):
@@ -143,7 +165,7 @@ class Catalog(RootModel[list[CatalogDataSource]]):
 
 
 def duplicate_problems(raw: object) -> list[str]:
-    """The catalog-wide problems in ``raw`` (validated or not): duplicate names, resource names, external ids.
+    """The catalog-wide problems in ``raw`` (validated or not): duplicate names, keys, resource names, external ids.
 
     Works on unvalidated input too, looking only at the entries that have string keys, so that a catalog with
     a bad unit *and* a duplicate external id reports both in one go.
@@ -156,13 +178,17 @@ def duplicate_problems(raw: object) -> list[str]:
         if not isinstance(source, Mapping):
             continue
         where = f"catalog[{i}]"
-        name = source.get("name")
-        if isinstance(name, str):
-            problems.extend(_source_name_problems(seen, where, name))
+        name, key = source.get("name"), source.get("key")
+        naming = (name, key) if isinstance(name, str) and isinstance(key, str | None) else None
+        named = False
+        if naming is not None:
+            found, named = _source_name_problems(seen, where, *naming)
+            problems.extend(found)
         problems.extend(_uuid_problems(seen, where, source))
         plans = source.get("plans")
         if isinstance(plans, list):
-            problems.extend(_plan_key_problems(seen, where, name if isinstance(name, str) else None, plans))
+            problems.extend(_plan_key_problems(seen, where, name if isinstance(name, str) else None,
+                                               naming if named else None, plans))
     return problems
 
 
@@ -171,6 +197,7 @@ class _Seen:
     """The keys met so far while walking a catalog, each with where it was first declared."""
 
     names: dict[str, str] = field(default_factory=dict)
+    # resource name -> (location of the name or key it is made from, that name or key)
     slugs: dict[str, tuple[str, str]] = field(default_factory=dict)
     external_ids: dict[tuple[str | None, str], str] = field(default_factory=dict)
     plan_names: dict[str, str] = field(default_factory=dict)
@@ -187,22 +214,37 @@ def _uuid_problems(seen: _Seen, where: str, entry: Mapping[str, Any]) -> list[st
     return []
 
 
-def _source_name_problems(seen: _Seen, where: str, name: str) -> list[str]:
+def _source_name_problems(seen: _Seen, where: str, name: str, key: str | None) -> tuple[list[str], bool]:
+    """The problems of a source's name and key, and whether it has its resource name to itself."""
     if name in seen.names:
-        return [f"{where}.name: {name!r} is declared twice (also {seen.names[name]}.name)"]
+        return [f"{where}.name: {name!r} is declared twice (also {seen.names[name]}.name)"], False
     seen.names[name] = where
-    resource_name = data_source_resource_name(name)
+    made_from, value = (f"{where}.key", key) if key is not None else (f"{where}.name", name)
+    resource_name = data_source_resource_name(name, key)
     if not resource_name:
-        return [f"{where}.name: {name!r} has no letters or digits to make a resource name from"]
+        return [f"{made_from}: {value!r} has no letters or digits to make a resource name from"
+                + ("" if key is not None else "; set a key")], False
     if resource_name in seen.slugs:
-        other, other_name = seen.slugs[resource_name]
-        return [f"{where}.name: {name!r} gives the same resource name {resource_name!r} as {other_name!r} "
-                f"({other}.name); make the names differ in letters or digits"]
-    seen.slugs[resource_name] = (where, name)
-    return []
+        other, other_value = seen.slugs[resource_name]
+        return [f"{made_from}: {value!r} gives the same resource name {resource_name!r} as {other_value!r} "
+                f"({other}); {_tell_apart(key is not None, other.endswith('.key'))}"], False
+    seen.slugs[resource_name] = (made_from, value)
+    return [], True
 
 
-def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: list[Any]) -> list[str]:
+def _tell_apart(keyed: bool, other_keyed: bool) -> str:
+    if keyed and other_keyed:
+        return "make the keys differ in letters or digits"
+    if keyed or other_keyed:
+        return "choose another key"
+    return ("set a key on one of them (a source's resource name, and its plans', are then made from its key), "
+            "or make the names differ in letters or digits")
+
+
+def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, naming: tuple[str, str | None] | None,
+                       plans: list[Any]) -> list[str]:
+    """``naming``: the source's name and key when its resource name is its own (else its plans' would only
+    repeat the source's problem, once per shared external id)."""
     problems: list[str] = []
     for j, plan in enumerate(plans):
         external_id = plan.get("external_id") if isinstance(plan, Mapping) else None
@@ -211,19 +253,20 @@ def _plan_key_problems(seen: _Seen, where: str, source_name: str | None, plans: 
         plan_where = f"{where}.plans[{j}]"
         problems.extend(_uuid_problems(seen, plan_where, plan))
         # Per data source, as ChartMogul has it (a source without a valid name is its own scope).
-        key = (source_name if source_name is not None else where, external_id)
-        first = seen.external_ids.get(key)
+        scope = (source_name if source_name is not None else where, external_id)
+        first = seen.external_ids.get(scope)
         if first is not None:
             problems.append(f"{plan_where}.external_id: {external_id!r} is declared twice in this data source "
                             f"(also {first})")
             continue
-        seen.external_ids[key] = plan_where
-        if source_name is None:
+        seen.external_ids[scope] = plan_where
+        if naming is None:
             continue
-        resource_name = plan_resource_name(source_name, external_id)
+        resource_name = plan_resource_name(naming[0], external_id, naming[1])
         if resource_name in seen.plan_names:
             problems.append(f"{plan_where}: its resource name {resource_name!r} is also that of "
-                            f"{seen.plan_names[resource_name]}; change the external id or the data source name")
+                            f"{seen.plan_names[resource_name]}; change the external id, or set a key on one of "
+                            "the two data sources")
         else:
             seen.plan_names[resource_name] = plan_where
     return problems
@@ -295,26 +338,26 @@ def declare(
     sources: dict[str, DataSource] = {}
     plans: dict[str, dict[str, Plan]] = {}
     for entry in catalog.data_sources:
+        previous = entry.previous_name
         source = DataSource(
-            data_source_resource_name(entry.name),
+            entry.resource_name,
             name=entry.name,
             adopt=entry.adopt,
             force_destroy=entry.force_destroy,
-            opts=_renamed(opts, entry.renamed_from and data_source_resource_name(entry.renamed_from), entry.uuid),
+            opts=_renamed(opts, previous and data_source_resource_name(previous), entry.uuid),
         )
         sources[entry.name] = source
         in_source = plans[entry.name] = {}
         for plan in entry.plans:
             in_source[plan.external_id] = Plan(
-                plan_resource_name(entry.name, plan.external_id),
+                entry.plan_resource_name(plan.external_id),
                 data_source_uuid=source.uuid,
                 name=plan.name,
                 interval_count=plan.interval_count,
                 interval_unit=plan.interval_unit,
                 external_id=plan.external_id,
                 adopt=plan.adopt,
-                opts=_renamed(opts, entry.renamed_from and plan_resource_name(entry.renamed_from, plan.external_id),
-                              plan.uuid),
+                opts=_renamed(opts, previous and plan_resource_name(previous, plan.external_id), plan.uuid),
             )
     return sources, plans
 

@@ -17,7 +17,15 @@ from typing import TextIO
 
 from ..api.client import ChartMogulClient
 from ..api.errors import AuthenticationError, ChartMogulError, ConfigurationError, TransportError
-from ..api.settings import CONFIG_ENDPOINT, CONFIG_MAX_RETRIES, CONFIG_TIMEOUT, ENV_API_KEY, ENV_ENDPOINT, load_settings
+from ..api.settings import (
+    CONFIG_ALLOWED_ACCOUNT_IDS,
+    CONFIG_ENDPOINT,
+    CONFIG_MAX_RETRIES,
+    CONFIG_TIMEOUT,
+    ENV_API_KEY,
+    ENV_ENDPOINT,
+    load_settings,
+)
 from ..catalog.export import ExportError, build_export, read_account, to_python, to_yaml, validate
 
 
@@ -79,7 +87,14 @@ def run(args: argparse.Namespace, stdout: TextIO = sys.stdout, stderr: TextIO = 
         summary = (f"{_count(len(export.catalog), 'data source')}, {_count(plans, 'plan')}, "
                    f"{_count(len(export.plan_groups), 'plan group')}{' (adopt)' if args.adopt else ''}")
         header = f"# Exported from {settings.endpoint} by pulumi-chartmogul export: {summary}.\n"
-        text = to_python(export, header) if args.format == "python" else to_yaml(export, header)
+        account_id = account.details.get("id") or None
+        text = to_python(export, header) if args.format == "python" else to_yaml(export, header, account_id)
+        if account_id is None:
+            note("note: the account's GET /account answer has no id (an older API), so the stack cannot be pinned "
+                 f"to it: no {CONFIG_ALLOWED_ACCOUNT_IDS} written.")
+        elif args.format == "python":
+            note(f"note: pin the stack to this account: pulumi config set --path '{CONFIG_ALLOWED_ACCOUNT_IDS}[0]' "
+                 f"{account_id}")
         from ..catalog.file import STACK_CONFIG_LIMIT  # with the catalog, which imports Pulumi: only here
 
         if args.format == "yaml" and len(text.encode()) > STACK_CONFIG_LIMIT:

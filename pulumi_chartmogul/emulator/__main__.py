@@ -16,6 +16,7 @@ import sys
 
 import uvicorn
 
+from .account import Account
 from .app import create_app
 from .cli import parse_args
 from .controls import Controls
@@ -25,7 +26,8 @@ from .store import Store
 async def serve(args: argparse.Namespace) -> None:
     store = Store(args.db, seed=args.seed)
     controls = Controls(rate_limit=args.rate_limit, max_connections=args.max_connections)
-    app = create_app(store, controls, api_key=args.api_key, latency_ms=args.latency_ms)
+    app = create_app(store, controls, api_key=args.api_key, latency_ms=args.latency_ms,
+                     account=Account(id=args.account_id, name=args.account_name))
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from . import EMULATOR_VERSION
+from .account import Account, add_account_route
 from .controls import Controls
 from .customers import add_customer_routes
 from .faults import Fault, FaultSet
@@ -47,7 +48,7 @@ def _not_found_route() -> PlainTextResponse:
     return PlainTextResponse("404 Not Found", status_code=404, headers={"x-cascade": "pass"})
 
 
-def build_routes(store: Store, controls: Controls) -> FastAPI:
+def build_routes(store: Store, controls: Controls, account: Account | None = None) -> FastAPI:
     """The FastAPI application: the API's routes under /v1, the admin surface, and the API's error bodies."""
     app = FastAPI(title="ChartMogul API emulator", version=EMULATOR_VERSION, docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -59,6 +60,7 @@ def build_routes(store: Store, controls: Controls) -> FastAPI:
 
     add_plan_group_routes(app, PlanGroups(store))
     add_customer_routes(app, store)
+    add_account_route(app, account or Account())
     _add_admin_routes(app, store, controls)
     from .seed import add_seed_route
 
@@ -321,5 +323,6 @@ async def _drop_connection(send: Send) -> None:
     await asyncio.sleep(0)
 
 
-def create_app(store: Store, controls: Controls, api_key: str | None = None, latency_ms: int = 0) -> ASGIApp:
-    return ApiGate(build_routes(store, controls), controls, api_key, latency_ms)
+def create_app(store: Store, controls: Controls, api_key: str | None = None, latency_ms: int = 0,
+               account: Account | None = None) -> ASGIApp:
+    return ApiGate(build_routes(store, controls, account), controls, api_key, latency_ms)

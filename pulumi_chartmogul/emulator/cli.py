@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .account import DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME
+
 
 def positive_int(text: str) -> int:
     value = int(text)
@@ -32,4 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="requests in flight before 503 (the real API allows 20; default off)")
     parser.add_argument("--latency-ms", type=non_negative_int, default=0, help="added to every /v1 request")
     parser.add_argument("--seed", type=int, default=None, help="makes generated uuids reproducible")
+    parser.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID,
+                        help=f"the id GET /v1/account answers (default {DEFAULT_ACCOUNT_ID}); "
+                             "empty: no id, as the older API answered")
+    parser.add_argument("--account-name", default=DEFAULT_ACCOUNT_NAME,
+                        help=f"the account's name (default {DEFAULT_ACCOUNT_NAME!r})")
     return parser.parse_args(argv)

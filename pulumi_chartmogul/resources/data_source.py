@@ -7,6 +7,7 @@ Deleting or replacing a source that holds customers is refused unless ``force_de
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,9 @@ POLICY = FieldPolicy(
 # How far ChartMogul's clock may be behind ours. A source with the declared name created earlier than that
 # before our create cannot be the one our POST made, so a lost answer never turns it into an adoption.
 CLOCK_SKEW = timedelta(minutes=5)
+# The time of day in a created_at, down to its last digit: ChartMogul cuts it to the millisecond
+# ("09:32:26.858Z"), so the instant it stands for may be up to a unit of that last digit later.
+_TIME_OF_DAY = re.compile(r"[T ]\d{2}(?P<minutes>:?\d{2}(?P<seconds>:?\d{2}(?P<fraction>[.,]\d+)?)?)?")
 
 
 def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] | None:
@@ -39,14 +43,34 @@ def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] 
 
 
 def _created_before(source: dict[str, Any], moment: datetime) -> bool:
-    """Whether ChartMogul says ``source`` was created before ``moment`` (our clock), allowing for clock skew."""
+    """Whether ChartMogul says ``source`` was created before ``moment`` (our clock), allowing for clock skew.
+
+    Only the latest instant ``created_at`` may stand for is proof: read as exact, a source that our own POST made
+    in the same millisecond as ``moment`` (ChartMogul drops the rest) would look older than the create, and its
+    lost answer would turn into "already exists" for an object nobody then tracks.
+    """
+    stamp = str(source.get("created_at"))
     try:
-        created = datetime.fromisoformat(str(source.get("created_at")))
+        created = datetime.fromisoformat(stamp)
     except ValueError:
         return False  # cannot tell: not proof that it is someone else's
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    return created < moment - CLOCK_SKEW
+    return created + _precision(stamp) <= moment - CLOCK_SKEW
+
+
+def _precision(stamp: str) -> timedelta:
+    """The unit of the last digit of an ISO 8601 timestamp: 1 ms for ...T09:32:26.858Z, 1 s for ...T09:32:26Z,
+    a day for a date alone (never below the microsecond ``datetime`` keeps)."""
+    time_of_day = _TIME_OF_DAY.search(stamp)
+    if time_of_day is None:
+        return timedelta(days=1)
+    if time_of_day["fraction"] is not None:
+        digits = len(time_of_day["fraction"]) - 1
+        return max(timedelta(seconds=10.0 ** -digits), timedelta(microseconds=1))
+    if time_of_day["seconds"] is not None:
+        return timedelta(seconds=1)
+    return timedelta(minutes=1) if time_of_day["minutes"] is not None else timedelta(hours=1)
 
 
 class DataSourceProvider(ChartMogulProvider):

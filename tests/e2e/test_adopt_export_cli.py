@@ -18,7 +18,7 @@ from typing import Any
 from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
 from testkit.emulator import Emulator
 
-from .conftest import KEY, REPO, api_plans, make_project, new_stack
+from .conftest import KEY, REPO, Project, api_plans, make_project, new_stack
 
 PLANS, SOURCES = 150, 6
 
@@ -35,27 +35,46 @@ def sent(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
     return dict(Counter(emulator.stats()["by_route"]) - before)
 
 
+def object_requests(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
+    """:func:`sent`, less the account lookup of a stack the export pinned to its account (``allowedAccountIds``):
+    exactly one in a command that sends anything (its one provider host's first request), none in one that does
+    not."""
+    requests = sent(emulator, before)
+    lookups = requests.pop("GET /v1/account", 0)
+    assert lookups == (1 if requests else 0), (lookups, requests)
+    return requests
+
+
 def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
     seed_messy_account(emulator, plans=PLANS, data_sources=SOURCES)
+    project, done = adopt_exported(tmp_path, emulator)
+    assert "left out: data source 'Stripe'" in done.stderr
+    assert len(project.resources("DataSource")) == SOURCES - 1
+    assert len(project.resources("Plan")) == PLANS - STRIPE_PLANS
+    assert len(api_plans(emulator)) == PLANS
+
+
+def adopt_exported(tmp_path: Path, emulator: Emulator) -> tuple[Project, subprocess.CompletedProcess[str]]:
+    """The whole adoption of the account the emulator holds, checked step by step; the project and what the first
+    export printed."""
     account = snapshot(emulator)
     ours = {s["uuid"] for s in account["data_sources"] if s["system"] == "Custom"}
     own_plans = {p["uuid"] for p in account["plans"] if p["data_source_uuid"] in ours}
-    assert len(ours) == SOURCES - 1 and len(own_plans) == PLANS - STRIPE_PLANS
+    groups = {g["uuid"] for g in account["plan_groups"]}
+    objects = len(ours) + len(own_plans) + len(groups)
 
     project = make_project(tmp_path, REPO, stack="e2e")
     done = export(emulator, "--output", str(project.stack_file))
-    assert "left out: data source 'Stripe'" in done.stderr
     first = project.stack_file.read_bytes()
     new_stack(project, emulator)  # stack init, then the key and endpoint added to the exported file
     try:
         reads = {"GET /v1/data_sources/{uuid}": len(ours), "GET /v1/plans/{uuid}": len(own_plans),
-                 "GET /v1/plan_groups/{uuid}": 2, "GET /v1/plan_groups/{uuid}/plans": 2}
+                 "GET /v1/plan_groups/{uuid}": len(groups), "GET /v1/plan_groups/{uuid}/plans": len(groups)}
         before = Counter(emulator.stats()["by_route"])
         steps = project.preview_steps()
         # No create, update, replace or delete: an import per object, each read once by its uuid.
-        assert Counter(steps.values()) == {"import": len(ours) + len(own_plans) + 2}
-        assert sent(emulator, before) == reads
-        objects = len(ours) + len(own_plans) + 2
+        assert Counter(steps.values()) == {"import": objects}
+        assert object_requests(emulator, before) == reads
         reviewed = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "review", "--format", "text", "-"],
                                   input=project.pulumi("preview", "--json").stdout, capture_output=True, text=True,
                                   check=True, timeout=60).stdout
@@ -63,20 +82,20 @@ def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
         assert f"Changes: 1 to create, {objects} to import (0 unchanged)." in reviewed, reviewed
         assert sum(line.startswith("import ") for line in reviewed.splitlines()) == objects
         summary = project.pulumi("preview").stdout
-        assert f"= {len(ours) + len(own_plans) + 2} to import" in summary
+        assert f"= {objects} to import" in summary
         assert not any(f"to {op}" in summary for op in ("update", "delete", "replace")), summary
         assert "+ 1 to create" in summary and "pulumi:pulumi:Stack" in summary  # the new stack itself, nothing else
 
         # The reviewed preview, then apply it. (A plain `up` runs its own preview first: each object read twice.)
         before = Counter(emulator.stats()["by_route"])
         project.pulumi("up", "--yes", "--skip-preview")
-        requests = sent(emulator, before)
+        requests = object_requests(emulator, before)
         assert not any(route.startswith(("POST", "PATCH", "DELETE")) for route in requests), requests
         assert requests == reads  # the import's read of each object, and nothing else
         assert snapshot(emulator) == account
         assert {r["id"] for r in project.resources("DataSource").values()} == ours
         assert {r["id"] for r in project.resources("Plan").values()} == own_plans
-        assert {r["id"] for r in project.resources("PlanGroup").values()} == {g["uuid"] for g in account["plan_groups"]}
+        assert {r["id"] for r in project.resources("PlanGroup").values()} == groups
         outputs = project.outputs()
         names = {s["uuid"]: s["name"] for s in account["data_sources"]}
         assert outputs["plans"] == {
@@ -100,7 +119,7 @@ def test_export_adopt_preview_up(tmp_path: Path, emulator: Emulator) -> None:
         assert export(emulator).stdout.encode() == first  # byte-identical after adoption
     finally:
         project.pulumi("cancel", "--yes", check=False)
-    assert len(api_plans(emulator)) == PLANS
+    return project, done
 
 
 def test_the_pulumi_import_command_records_an_object_through_the_host(tmp_path: Path, emulator: Emulator) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from testkit.emulator import Emulator, running_emulator
-from tests.e2e.conftest import KEY, REPO, api_plans, api_sources, listed, make_project, new_stack
+from tests.e2e.conftest import KEY, REPO, api_plans, api_sources, listed, make_project, new_stack, yaml
 
 EXAMPLES = REPO / "examples"
 
@@ -38,7 +38,9 @@ def test_quickstart(tmp_path: Path, emulator: Emulator) -> None:
 
 def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> None:
     # Two accounts, as in real life: data source names are unique per account.
-    with running_emulator() as prod_account:
+    prod_id = yaml.safe_load((EXAMPLES / "multi-environment" / "Pulumi.prod.yaml").read_text())["config"][
+        "chartmogul:allowedAccountIds"][0]
+    with running_emulator("--account-id", prod_id) as prod_account:
         # One program folder with both stack files, as committed; each stack's endpoint is set to its emulator.
         dev = make_project(tmp_path, EXAMPLES / "multi-environment", stack="dev",
                            files=("shared_catalog.py", "Pulumi.dev.yaml", "Pulumi.prod.yaml"))
@@ -50,6 +52,16 @@ def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> N
         assert set(dev_plans) == set(prod_plans) and len(dev_plans) >= 5  # one catalog, both accounts
         assert {p["uuid"] for p in dev_plans.values()}.isdisjoint(p["uuid"] for p in prod_plans.values())
         assert dev.outputs()["protected"] is False and prod.outputs()["protected"] is True
+
+        # Each stack is pinned to its own account: dev's config pointed at prod's account is refused.
+        dev.set_config("chartmogul:endpoint", prod_account.api_root)
+        wrong = dev.pulumi("refresh", "--run-program", "--yes", "--skip-preview", check=False)
+        refusal = f"refusing to work on the ChartMogul account {prod_id}"
+        assert wrong.returncode != 0 and refusal in wrong.stdout + wrong.stderr
+        dev.set_config("chartmogul:endpoint", emulator.api_root)
+        # The refused refresh recorded the wrong endpoint as the provider's config (a plain destroy uses that):
+        # an up with the right config records it again, and changes nothing.
+        dev.pulumi("up", "--yes", "--skip-preview", "--expect-no-changes")
 
         # prod is protected: destroy is refused and deletes nothing.
         refused = prod.pulumi("destroy", "--yes", check=False)

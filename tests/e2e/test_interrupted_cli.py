@@ -12,13 +12,14 @@ catalog in the emulator (no duplicate, no orphan) and in the state.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from testkit.emulator import Emulator
-from tests.e2e.conftest import Project, api_plans, api_sources, kill_group, listed
+from tests.e2e.conftest import MARK_VARIABLE, Project, api_plans, api_sources, kill_group, listed, marked
 
 PLANS = 48
 CATALOG: list[dict[str, Any]] = [
@@ -45,7 +46,8 @@ def test_a_killed_up_recovers_to_exactly_the_catalog(bootstrap: Project, emulato
     project.set_catalog(CATALOG)
     emulator.set_faults(SLOW_CREATES)
 
-    up = project.start("up", "--yes", "--skip-preview")
+    mark = uuid.uuid4().hex  # inherited by everything the up starts, so all of it can be found and killed
+    up = project.start("up", "--yes", "--skip-preview", env={MARK_VARIABLE: mark})
     try:
         if kill_after_plans == 0:  # while the data sources are being created
             wait_until(lambda: emulator.stats()["requests"] > 0 or up.poll() is not None)
@@ -56,7 +58,9 @@ def test_a_killed_up_recovers_to_exactly_the_catalog(bootstrap: Project, emulato
         up.wait()
         time.sleep(1.5)  # creates already sent may still land
     finally:
-        kill_group(up)
+        kill_group(up, mark)
+    left = marked(mark)
+    assert not left, f"processes the killed up started (language host, program, provider host) outlived it: {left}"
     emulator.clear_faults()
 
     # A kill during a state write can leave the file backend's metadata sidecar empty (gocloud's fileblob writes

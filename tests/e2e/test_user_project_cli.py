@@ -22,7 +22,8 @@ from tests.e2e.conftest import CLI_DIR, CLI_TIMEOUT, KEY, PASSPHRASE, REPO, CLIE
 TEMPLATE = REPO / "templates" / "chartmogul-python"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 # What a user's shell has: nothing that points into this checkout, no ChartMogul settings but the stack's.
-USER_ENV = {"PYTHONPATH": "", "CHARTMOGUL_API_KEY": "", "CHARTMOGUL_ENDPOINT": "", "CHARTMOGUL_ADOPT_EXISTING": ""}
+USER_ENV = {"PYTHONPATH": "", "CHARTMOGUL_API_KEY": "", "CHARTMOGUL_ENDPOINT": "", "CHARTMOGUL_ADOPT_EXISTING": "",
+            "CHARTMOGUL_ALLOWED_ACCOUNT_IDS": ""}
 IMPORTED_PLAN = '''
 legacy = Plan("legacy-monthly", PlanArgs(data_source_uuid=billing.uuid, name="Legacy", interval_count=1,
                                          interval_unit="month", external_id="legacy_monthly"),

@@ -12,13 +12,36 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_chartmogul.catalog import load_catalog
+from pulumi_chartmogul.catalog.export import clash_key
 from pulumi_chartmogul.commands.cli import build_parser
 from pulumi_chartmogul.commands.export import run
+from pulumi_chartmogul.emulator.account import DEFAULT_ACCOUNT_ID
 from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
 from testkit.emulator import Emulator, running_emulator
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 KEY = "test-key"
+
+
+CLASHING = ("EU billing", "eu-billing")  # one resource name, eu-billing, from two names
+
+
+def seed_clashing_account(emulator: Emulator, plans_each: int = 30, key: str = KEY) -> list[dict[str, Any]]:
+    """The account export used to refuse: :data:`CLASHING`, each with ``plans_each`` plans up to ``plan_0073``
+    (the same external ids in both, whose resource names would clash too), a source without a clash, and a plan
+    group holding ``plan_0073`` of each clashing source and ``gold`` of the other. Returns the two clashing
+    sources, oldest first: the order the export keys them by (``created_at``, which one seed call may give both,
+    then uuid)."""
+    plans = [{"name": f"Plan {i}", "interval_count": 1 + i % 12, "interval_unit": "month",
+              "external_id": f"plan_{i:04d}"} for i in range(74 - plans_each, 74)]
+    made = emulator.seed([{"name": name, "plans": plans} for name in CLASHING] + [
+        {"name": "In-house billing", "plans": [{"name": "Gold", "interval_count": 1, "interval_unit": "year",
+                                                "external_id": "gold"}]}])
+    sources = {s["uuid"]: s for s in made["data_sources"]}
+    members = [p["uuid"] for p in made["plans"] if p["external_id"] in ("plan_0073", "gold")]
+    response = emulator.api("POST", "/plan_groups", key=key, json={"name": "Europe", "plans": members})
+    response.raise_for_status()
+    return sorted((s for s in sources.values() if s["name"] in CLASHING), key=lambda s: (s["created_at"], s["uuid"]))
 
 
 def export(emulator: Emulator, *args: str, key: str = KEY, endpoint: str | None = None) -> tuple[int, str, str]:
@@ -34,9 +57,10 @@ def test_a_messy_account_is_exported_as_a_catalog_the_program_accepts(emulator: 
     before = emulator.stats()["requests"]
     code, out, err = export(emulator, "--adopt")
     assert code == 0, err
-    # 6 data sources (one GET), 60 plans (one page), 2 groups (one page, then one page of members each).
-    assert emulator.stats()["requests"] - before == 1 + 1 + 1 + 2
+    # The account, 6 data sources (one GET), 60 plans (one page), 2 groups (one page, then one page of members each).
+    assert emulator.stats()["requests"] - before == 1 + 1 + 1 + 1 + 2
     config = yaml.safe_load(out)["config"]
+    assert config["chartmogul:allowedAccountIds"] == [DEFAULT_ACCOUNT_ID]  # pinned to the exported account
     catalog, groups = config["chartmogul-bootstrap:catalog"], config["chartmogul-bootstrap:plan_groups"]
     load_catalog(catalog, plan_groups=groups)  # the program's own rules
 
@@ -165,3 +189,29 @@ def test_what_the_catalog_cannot_express_stops_the_export(emulator: Emulator, tm
     code, out, err = export(emulator, "--output", str(tmp_path / "x.yaml"))
     assert (code, out) == (1, "") and "the account holds what the catalog cannot express" in err
     assert "catalog[0].plans[0].name" in err and list(tmp_path.iterdir()) == []
+
+
+def test_clashing_names_are_exported_with_a_key_for_the_newer_source(emulator: Emulator) -> None:
+    older, newer = seed_clashing_account(emulator)
+    code, out, err = export(emulator, "--adopt")
+    assert code == 0, err
+    config = yaml.safe_load(out)["config"]
+    catalog = config["chartmogul-bootstrap:catalog"]
+    key = clash_key(newer["name"])
+    assert {e["name"]: e.get("key") for e in catalog} == {"In-house billing": None, older["name"]: None,
+                                                          newer["name"]: key}
+    assert [line for line in err.splitlines() if line.startswith("keyed: ")] == [
+        f"keyed: data source {newer['name']!r} ({newer['uuid']}) as {key!r}: its name makes the resource name "
+        f"'eu-billing' of the older data source {older['name']!r} ({older['uuid']}), which keeps it"]
+    loaded = load_catalog(catalog, plan_groups=config["chartmogul-bootstrap:plan_groups"])
+    names = {s.name: (s.resource_name, s.plan_resource_name(s.plans[-1].external_id)) for s in loaded.data_sources}
+    assert names == {older["name"]: ("eu-billing", "eu-billing-plan_0073"), newer["name"]: (key, f"{key}-plan_0073"),
+                     "In-house billing": ("in-house-billing", "in-house-billing-gold")}
+    # Members still name their source by name.
+    assert {(ref.data_source, ref.external_id) for ref in loaded.plan_groups[0].plans} == {
+        ("EU billing", "plan_0073"), ("eu-billing", "plan_0073"), ("In-house billing", "gold")}
+    assert export(emulator, "--adopt") == (code, out, err)  # the same bytes, the same notes
+    code, program, _ = export(emulator, "--format", "python")
+    assert code == 0
+    for source_name, plan_name in names.values():
+        assert f"DataSource({source_name!r}, " in program and f"Plan({plan_name!r}, " in program

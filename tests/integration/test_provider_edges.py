@@ -1,9 +1,11 @@
 """Provider edges best shown in-process against the emulator: a lost create answer never turns an object that
-was there before into an adoption, and refresh works with the SDKs whose ReadResult has no ``inputs``."""
+was there before into an adoption (nor one it made itself into "already exists"), and refresh works with the SDKs
+whose ReadResult has no ``inputs``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -42,6 +44,14 @@ def hand_made_gold(emulator: Emulator) -> tuple[str, dict[str, Any]]:
     return source, plan
 
 
+def past(created_at: str) -> None:
+    """Return once our clock is past every instant ``created_at`` may stand for (it is cut to the millisecond): only
+    then can a create prove the object older. The emulator's clock is ours, so this waits at most 1 ms."""
+    end = datetime.fromisoformat(created_at) + data_source._precision(created_at)
+    while (left := end - datetime.now(UTC)) > timedelta(0):
+        time.sleep(left.total_seconds())
+
+
 def gold(source: str, adopt: bool) -> dict[str, Any]:
     return {"data_source_uuid": source, "name": "Gold", "interval_count": 1.0, "interval_unit": "month",
             "external_id": "gold", "adopt": adopt}
@@ -78,8 +88,10 @@ def test_a_lost_plan_create_that_landed_is_found_as_ours(emulator: Emulator) -> 
 def test_a_lost_data_source_create_does_not_take_over_an_older_source(
         emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     hand_made = made_by_hand(emulator, "/data_sources", {"name": "Billing"})
-    # The emulator's clock is ours: with no allowance for skew, "made before this create" is provable at once.
+    # The emulator's clock is ours: with no allowance for skew, "made before this create" is provable as soon as our
+    # clock has left the millisecond the source's created_at names.
     monkeypatch.setattr(data_source, "CLOCK_SKEW", timedelta(0))
+    past(hand_made["created_at"])
     one_failure(emulator, "/v1/data_sources", 502)
     provider = configured(DataSourceProvider(), emulator)
     with pytest.raises(ChartMogulError, match=r"already exists \(uuid " + hand_made["uuid"] + r"\).*adopt=True"):
@@ -90,11 +102,34 @@ def test_a_lost_data_source_create_does_not_take_over_an_older_source(
 
 def test_a_lost_data_source_create_that_landed_is_found_as_ours(
         emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No skew allowance: on loopback the POST lands within the millisecond the create started in about one run in
+    # ten, and its created_at (cut to that millisecond) reads as earlier than the start unless the provider takes
+    # the timestamp for its whole millisecond.
     monkeypatch.setattr(data_source, "CLOCK_SKEW", timedelta(0))
     emulator.set_faults([{"method": "POST", "path": "/v1/data_sources", "mode": "commit_then_drop", "times": 1}])
     created = configured(DataSourceProvider(), emulator).create({"name": "Billing", "adopt": False})
     sources = emulator.api("GET", "/data_sources", key=KEY).json()["data_sources"]
     assert [s["uuid"] for s in sources] == [created.id]
+
+
+@pytest.mark.parametrize(("created_at", "create_started", "before"), [
+    ("2025-12-02T09:32:26.858Z", "2025-12-02T09:32:26.858400+00:00", False),  # the same millisecond
+    ("2025-12-02T09:32:26.858Z", "2025-12-02T09:32:26.859000+00:00", True),
+    ("2025-12-02T09:32:26Z", "2025-12-02T09:32:26.999999+00:00", False),  # a timestamp cut to the second
+    ("2025-12-02T09:32:26Z", "2025-12-02T09:32:27+00:00", True),
+    ("2025-12-02T09:32:26.858+01:00", "2025-12-02T08:32:26.859000+00:00", True),
+    ("not a time", "2025-12-02T09:32:27+00:00", False),
+])
+def test_created_at_proves_a_source_older_only_once_its_last_digit_has_passed(
+        monkeypatch: pytest.MonkeyPatch, created_at: str, create_started: str, before: bool) -> None:
+    monkeypatch.setattr(data_source, "CLOCK_SKEW", timedelta(0))
+    assert data_source._created_before({"created_at": created_at}, datetime.fromisoformat(create_started)) is before
+
+
+def test_created_at_within_the_clock_skew_of_the_create_is_never_proof() -> None:
+    started = datetime(2025, 12, 2, 9, 37, 26, 858000, tzinfo=UTC)
+    assert not data_source._created_before({"created_at": "2025-12-02T09:32:26.858Z"}, started)
+    assert data_source._created_before({"created_at": "2025-12-02T09:32:26.857Z"}, started)
 
 
 class _ReadResultBefore3216:

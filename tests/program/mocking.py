@@ -96,18 +96,21 @@ class ProviderInProcess(Recorder):
 
 
 class RecordingMonitor(MockMonitor):
-    """The SDK's mock monitor, also remembering the ``protect`` and ``import_`` options of each registration by
-    name."""
+    """The SDK's mock monitor, also remembering the ``protect``, ``import_`` and ``aliases`` options of each
+    registration by name (aliases by the previous resource name each gives)."""
 
     def __init__(self, mocks: Mocks) -> None:
         super().__init__(mocks)
         self.protected: dict[str, bool] = {}
         self.import_ids: dict[str, str] = {}
+        self.aliases: dict[str, list[str]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         self.protected[request.name] = bool(request.protect)
         if request.importId:
             self.import_ids[request.name] = request.importId
+        if request.aliases:
+            self.aliases[request.name] = [alias.spec.name for alias in request.aliases]
         return super().RegisterResource(request)
 
 

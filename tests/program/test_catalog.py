@@ -70,8 +70,9 @@ def test_duplicate_data_source_names_and_colliding_resource_names() -> None:
     assert problems(raw) == [
         "catalog[1].name: 'EU billing' is declared twice (also catalog[0].name)",
         "catalog[2].name: 'eu  Billing!' gives the same resource name 'eu-billing' as 'EU billing' (catalog[0].name);"
-        " make the names differ in letters or digits",
-        "catalog[3].name: '---' has no letters or digits to make a resource name from",
+        " set a key on one of them (a source's resource name, and its plans', are then made from its key), or make"
+        " the names differ in letters or digits",
+        "catalog[3].name: '---' has no letters or digits to make a resource name from; set a key",
     ]
 
 
@@ -79,7 +80,7 @@ def test_plan_resource_names_that_would_collide_are_refused() -> None:
     raw = [{"name": "a", "plans": [plan("b-c")]}, {"name": "a b", "plans": [plan("c")]}]
     assert problems(raw) == [
         "catalog[1].plans[0]: its resource name 'a-b-c' is also that of catalog[0].plans[0]; "
-        "change the external id or the data source name"
+        "change the external id, or set a key on one of the two data sources"
     ]
 
 
@@ -109,8 +110,8 @@ def test_field_errors_and_duplicates_are_reported_together() -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ({"name": "A"}, "catalog: must be a list (got a dict)"),
-    (["A"], "catalog[0]: must be a mapping with the fields name, adopt, uuid, force_destroy, renamed_from, plans "
-            "(got 'A')"),
+    (["A"], "catalog[0]: must be a mapping with the fields name, key, adopt, uuid, force_destroy, renamed_from, "
+            "plans (got 'A')"),
     ([{"name": "A", "plans": "gold"}], "catalog[0].plans: must be a list (got 'gold')"),
     ([{"name": "A", "plans": [7]}],
      "catalog[0].plans[0]: must be a mapping with the fields name, interval_count, interval_unit, external_id, "

@@ -42,9 +42,9 @@ def test_every_field_list_matches_the_policy(module: Any, resource: Any, args: A
     assert constructor == policy.inputs
     assert outputs(resource) == set(policy.api_fields) | server_owned
     if entry is not None:
-        # `plans` nests a source's plans; `renamed_from` (resource aliases) and `uuid` (the import) are resource
-        # options, not inputs.
-        assert set(entry.model_fields) - {"plans", "renamed_from", "uuid"} == policy.inputs - from_catalog
+        # `plans` nests a source's plans; `key` (the resource name), `renamed_from` (resource aliases) and `uuid`
+        # (the import) are resource names and options, not inputs.
+        assert set(entry.model_fields) - {"plans", "key", "renamed_from", "uuid"} == policy.inputs - from_catalog
 
 
 def test_the_api_body_is_the_policy_s_api_fields() -> None:

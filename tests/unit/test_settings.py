@@ -88,3 +88,36 @@ def test_adopt_existing_that_is_not_a_boolean_names_the_setting() -> None:
         load_settings(config({"chartmogul:apiKey": KEY}), {"CHARTMOGUL_ADOPT_EXISTING": "sure"})
     with pytest.raises(ConfigurationError, match="chartmogul:adoptExisting must be true or false"):
         load_settings(config({"chartmogul:apiKey": KEY, "chartmogul:adoptExisting": "maybe"}), {})
+
+
+ALLOWED = "chartmogul:allowedAccountIds"
+ENV_ALLOWED = "CHARTMOGUL_ALLOWED_ACCOUNT_IDS"
+
+
+def test_allowed_accounts_come_from_config_as_a_list_else_from_the_environment() -> None:
+    pinned = load_settings(config({"chartmogul:apiKey": KEY, ALLOWED: '["acct_a", " acct_b "]'}),
+                           {ENV_ALLOWED: "acct_env"})
+    assert pinned.allowed_account_ids == ("acct_a", "acct_b")  # config wins, ids trimmed
+    from_env = load_settings(config({"chartmogul:apiKey": KEY}), {ENV_ALLOWED: "acct_a, acct_b"})
+    assert from_env.allowed_account_ids == ("acct_a", "acct_b")
+    assert load_settings(config({"chartmogul:apiKey": KEY}), {ENV_ALLOWED: "  "}).allowed_account_ids == ()
+    assert load_settings(config({"chartmogul:apiKey": KEY}), {}).allowed_account_ids == ()
+
+
+@pytest.mark.parametrize(("in_config", "in_env", "expected"), [
+    ("acct_a", None, "chartmogul:allowedAccountIds must be a list of ChartMogul account ids"),  # not a list
+    ('{"id": "acct_a"}', None, "chartmogul:allowedAccountIds must be a list"),
+    ("[]", None, "chartmogul:allowedAccountIds is an empty list, which would refuse every account"),
+    ("[42]", None, "chartmogul:allowedAccountIds[0] must be a non-empty string (an account id such as acct_...), "
+                   "got 42"),
+    ('["acct_a", ""]', None, "chartmogul:allowedAccountIds[1] must be a non-empty string"),
+    (None, "acct_a,,acct_b", "CHARTMOGUL_ALLOWED_ACCOUNT_IDS[1] must be a non-empty string"),
+])
+def test_bad_allowed_accounts_name_the_setting_and_the_reason(in_config: str | None, in_env: str | None,
+                                                              expected: str) -> None:
+    values = {"chartmogul:apiKey": KEY, **({ALLOWED: in_config} if in_config is not None else {})}
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(config(values), {ENV_ALLOWED: in_env} if in_env is not None else {})
+    assert expected in str(caught.value)
+    if in_config is not None and "list" in expected and "empty" not in expected:
+        assert "pulumi config set --path" in str(caught.value)  # says how to write a list
