@@ -23,7 +23,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, TypedDict
 
@@ -52,6 +52,9 @@ class DiffOutcome:
     changes: str  # "DIFF_NONE" | "DIFF_SOME" | "DIFF_UNKNOWN"
     replaces: list[str]
     delete_before_replace: bool
+    # detailedDiff when the host answered one: field -> "UPDATE" | "UPDATE_REPLACE" | ...; None when it did not.
+    detailed: dict[str, str] | None = None
+    diffs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -437,6 +440,9 @@ class ProviderHost:
             changes=provider_pb2.DiffResponse.DiffChanges.Name(response.changes),
             replaces=list(response.replaces),
             delete_before_replace=bool(response.deleteBeforeReplace),
+            detailed={key: provider_pb2.PropertyDiff.Kind.Name(value.kind)
+                      for key, value in response.detailedDiff.items()} if response.hasDetailedDiff else None,
+            diffs=list(response.diffs),
         )
 
     def create(self, type_token: str, name: str, properties: Mapping[str, Any]) -> ResourceState:

@@ -5,9 +5,10 @@ PR comment, or plain text for a terminal:
 
 - counts per operation first, then the data-destroying changes (a data source deleted or replaced takes its
   customers, invoices, subscriptions and plans with it), then one row per resource with its fields old → new;
-- field changes are computed here from each step's old and new inputs: the engine sends no ``detailedDiff`` for
-  dynamic resources (it is ``null`` in the JSON). ``__provider`` (the pickled provider) and secret values never
-  appear;
+- field changes come from each step's old and new inputs, limited to the fields of its ``detailedDiff`` when the
+  step has one (this package's provider host answers it; Pulumi's own host for dynamic resources does not, and the
+  JSON then has ``null``: every input that differs is shown). ``__provider`` (the pickled provider) and secret
+  values never appear;
 - the first line is a fixed marker, so a CI job can find its comment and edit it in place;
 - the result never exceeds GitHub's 65,536 characters per comment: when the detail does not fit, the summary and
   the destructive rows are kept and the cut says how many rows were left out.
@@ -90,10 +91,13 @@ def _inputs(state: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in ((state or {}).get("inputs") or {}).items() if k not in _HIDDEN}
 
 
-def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any],
+                   detail: Mapping[str, Any] | None = None) -> list[tuple[str, Any, Any]]:
+    """Each field that differs (of those ``detail``, a step's ``detailedDiff``, names, when it has one)."""
     missing = object()
     rows = []
-    for key in sorted(set(old) | set(new)):
+    named = {str(path).split("[", 1)[0].split(".", 1)[0] for path in detail} if detail else set(old) | set(new)
+    for key in sorted(named - _HIDDEN):
         before, after = old.get(key, missing), new.get(key, missing)
         if before != after:
             rows.append((key, None if before is missing else before, None if after is missing else after))
@@ -124,7 +128,9 @@ def parse(preview: Mapping[str, Any]) -> Review:
     # then every resource also gets its step of the up that follows (at least "same"), whose old state is what the
     # refresh read: those are the changes to show.
     ops = {str(s.get("op")) for s in steps}
-    refresh = "refresh" in ops and ops <= {"refresh", "delete"}
+    # A refresh preview (``refresh --preview-only``): no "same" step, which the up after a refresh always has (its
+    # stack at least). With a provider's detailedDiff the engine shows a drifted object as an "update" step.
+    refresh = "refresh" in ops and "same" not in ops
     by_urn: dict[str, list[Mapping[str, Any]]] = {}
     for step in steps:
         by_urn.setdefault(str(step["urn"]), []).append(step)
@@ -137,12 +143,14 @@ def parse(preview: Mapping[str, Any]) -> Review:
         if not state.get("custom", True):
             continue  # the stack itself, components: not objects in ChartMogul
         old, new = _inputs(old_state), _inputs(new_state)
+        detail = next((s["detailedDiff"] for s in group if s.get("detailedDiff")), None)
         op = _op({str(s.get("op")) for s in group}, refresh, old, new)
         shown = old if op == "delete" else new
         changes.append(Change(
             urn=urn, op=op, kind=_kind(str(state.get("type") or urn.split("::")[-2])), name=urn.split("::")[-1],
             id=str((old_state or {}).get("id") or ""), label=str(shown.get("name") or ""),
-            fields=_field_changes(old, new) if op in ("update", "replace") else [], old=new if op == "create" else old,
+            fields=_field_changes(old, new, detail) if op in ("update", "replace") else [],
+            old=new if op == "create" else old,
             drift=refresh,
         ))
     changes = _pair_replacements(changes)

@@ -3,8 +3,8 @@ that ends with the engine that started it (``orphan.py``)."""
 
 import runpy
 
-from .importing import install
 from .orphan import exit_with_parent
+from .server import install
 
 install()
 exit_with_parent()

@@ -75,21 +75,3 @@ def with_provider(read: Callable[[Any, Any], Any], blobs: Callable[[], dict[str,
         return with_inputs(response, our_providers()[request.type]())
 
     return read_with_provider
-
-
-def install() -> None:
-    """Hook the SDK server's registration so its servicer's ``Read`` is wrapped before the server serves."""
-    from pulumi.runtime.proto import provider_pb2_grpc
-
-    register = provider_pb2_grpc.add_ResourceProviderServicer_to_server
-    if getattr(register, "_chartmogul_import", False):
-        return
-    blobs = functools.cache(provider_blobs)
-
-    @functools.wraps(register)
-    def register_with_import(servicer: Any, server: Any) -> Any:
-        servicer.Read = with_provider(servicer.Read, blobs)
-        return register(servicer, server)
-
-    register_with_import._chartmogul_import = True  # type: ignore[attr-defined]
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server = register_with_import

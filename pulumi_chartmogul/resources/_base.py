@@ -100,12 +100,16 @@ def _failure(spec: type[ResourceSpec], error: Mapping[str, Any]) -> CheckFailure
                                              known_fields=lambda _loc: known))
 
 
-def diff_inputs(policy: FieldPolicy, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    """Compare the old outputs (which echo every input) with the new inputs, field by field, per policy."""
-    changed = [
+def changed_fields(policy: FieldPolicy, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The declared fields whose new input differs from the old output (which echoes every input), or is not known
+    yet: what a diff reports, and what the provider host shows the engine field by field."""
+    return [
         key for key in sorted(policy.update | policy.replace)
         if contains_unknowns(news.get(key)) or _normal(olds.get(key)) != _normal(news.get(key))
     ]
+
+
+def diff_result(policy: FieldPolicy, changed: Sequence[str]) -> DiffResult:
     replaces = [key for key in changed if key in policy.replace]
     # Replacing never collides with the old object: every replace-field is part of the natural key or the
     # parent, so create-before-delete (the engine's default) keeps the old object until the new one exists.
@@ -307,7 +311,16 @@ class ChartMogulProvider(ResourceProvider):
         return check_inputs(self.spec, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_inputs(self.policy, olds, news)
+        return diff_result(self.policy, self.changed_fields(olds, news))
+
+    def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The fields a diff of these old outputs and new inputs reports as changed (no request is sent)."""
+        return changed_fields(self.policy, self.comparable(olds), self.comparable(news))
+
+    def comparable(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``props`` as the diff compares them (a resource whose state may lack a field, or holds a set as a list,
+        says so here)."""
+        return props
 
     def adopts(self, props: Mapping[str, Any]) -> bool:
         """Whether a create takes over an existing object: ``adopt=True`` on the resource, or the

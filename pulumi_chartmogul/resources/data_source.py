@@ -8,6 +8,7 @@ Deleting or replacing a source that holds customers is refused unless ``force_de
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -111,9 +112,12 @@ class DataSourceProvider(ChartMogulProvider):
             del result.inputs["force_destroy"]
         return result
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def comparable(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
         # A state written before force_destroy existed has none: that is False, not a change.
-        result = super().diff(id_, {"force_destroy": False, **olds}, {"force_destroy": False, **news})
+        return {"force_destroy": False, **props}
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
         if result.replaces and not forced(olds):
             # Refused here, in preview, before anything is created: one request, only for a replacement. The old
             # object's delete reads force_destroy from the state, so setting it in the same run is not enough.

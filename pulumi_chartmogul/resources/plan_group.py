@@ -8,12 +8,12 @@ so a create refuses a name that a group already has unless it adopts it (and ado
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, Resource, UpdateResult
 from pulumi.runtime.rpc import contains_unknowns
 
 from ..api.errors import AlreadyExistsError, ChartMogulError
@@ -23,7 +23,6 @@ from ._base import (
     check_inputs,
     create_without_duplicates,
     delete_confirmed,
-    diff_inputs,
     read_existing,
 )
 from .calling import call_properties
@@ -67,9 +66,8 @@ class PlanGroupProvider(ChartMogulProvider):
             result.inputs["plans"] = plans
         return result
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_inputs(self.policy, {**olds, "plans": _members(olds.get("plans"))},
-                           {**news, "plans": _members(news.get("plans"))})
+    def comparable(self, props: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {**props, "plans": _members(props.get("plans"))}  # a set: order never makes a diff
 
     def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         members: list[str] = found["plans"]

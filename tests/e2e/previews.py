@@ -121,8 +121,9 @@ def normalise(text: str, uuids: dict[str, str]) -> str:
     return text
 
 
-def summary(preview_json: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-    """What a ``--json`` preview says, as data: (urn, op, changed input keys, replace reasons) per step of ours."""
+def summary(preview_json: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """What a ``--json`` preview says, as data: (urn, op, changed input keys, replace reasons, field: kind of the
+    provider's detailedDiff) per step of ours."""
     steps = json.loads(preview_json).get("steps", [])
     rows = []
     for step in steps:
@@ -131,8 +132,9 @@ def summary(preview_json: str) -> list[tuple[str, str, tuple[str, ...], tuple[st
         old = (step.get("oldState") or {}).get("inputs") or {}
         new = (step.get("newState") or {}).get("inputs") or {}
         changed = tuple(sorted(k for k in set(old) | set(new) if k != "__provider" and old.get(k) != new.get(k)))
+        detail = tuple(sorted(f"{key}: {diff.get('kind')}" for key, diff in (step.get("detailedDiff") or {}).items()))
         rows.append((step["urn"], step["op"], changed if step["op"] not in ("create", "delete") else (),
-                     tuple(step.get("replaceReasons") or ())))
+                     tuple(step.get("replaceReasons") or ()), detail))
     return sorted(rows)
 
 

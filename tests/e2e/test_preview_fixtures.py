@@ -1,9 +1,10 @@
 """The recorded previews (tests/e2e/fixtures/previews, ``python -m tests.e2e.previews``) still say what the CLI
 says: the same scenario replayed through the real CLI gives, for every case, the same steps (urn, operation,
-changed inputs, replace reasons) in ``--json`` and the same lines in ``--diff``."""
+changed inputs, replace reasons, the provider's field-level diff) in ``--json`` and the same lines in ``--diff``."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from testkit.emulator import Emulator
@@ -33,6 +34,9 @@ def test_the_cli_still_shows_what_the_fixtures_say(bootstrap: Project, emulator:
         assert lines(normalise(as_text, uuids)) == lines(recorded_text), case.name
         seen.append(case.name)
     assert seen == [case.name for case in CASES]
-    # What later work relies on, seen in the fixtures themselves: the field-level change is in the diff text, and
-    # the JSON steps carry old and new inputs but no detailedDiff from a dynamic provider.
-    assert '~ name            : "Basic" => "Basic (renamed)"' in (FIXTURES / "03-plan-rename.diff.txt").read_text()
+    # What later work relies on, seen in the fixtures themselves: our provider host answers Diff field by field, so
+    # the diff text shows the changed field alone and the JSON step carries detailedDiff and diffReasons.
+    assert '~ name: "Basic" => "Basic (renamed)"' in (FIXTURES / "03-plan-rename.diff.txt").read_text()
+    [renamed] = [s for s in json.loads((FIXTURES / "03-plan-rename.json").read_text())["steps"] if s["op"] == "update"]
+    assert (renamed["detailedDiff"], renamed["diffReasons"]) == ({"name": {"kind": "update", "inputDiff": True}},
+                                                                ["name"])

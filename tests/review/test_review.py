@@ -80,8 +80,10 @@ def test_refresh_preview_reports_drift_in_the_same_form() -> None:
     text = comment("09-refresh-drift")
     assert "refresh preview (drift)" in text and "1 to update, 1 to delete" in text
     assert "| delete | Plan `preview-billing-basic_monthly` (Basic (renamed)) | deleted in ChartMogul" in text
-    # What CLI 3.274.1 writes: a refresh step's newState equals its oldState, so the edited values are not there.
-    assert "1 resource(s) changed in ChartMogul since the last refresh" in text
+    # With our host's detailedDiff the engine writes the drifted object as an update step with the values read.
+    assert ("| update | Plan `preview-billing-pro_monthly_v2` (Edited by hand) | changed in ChartMogul: refresh takes "
+            "the new values | interval_count: `3` → `2`; name: `\"Pro\"` → `\"Edited by hand\"` |") in text
+    assert "since the last refresh" not in text  # nothing left unidentified
     assert "Data-destroying" not in text
 
 
