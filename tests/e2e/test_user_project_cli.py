@@ -6,6 +6,7 @@ previewed there: nothing of this checkout or this machine's paths is needed."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,18 @@ def user_project(folder: Path, backend: Path) -> CliProject:
                       failure=CLIError)
 
 
+def new_from_template(parent: Path, backend: Path, wheels: Path) -> Path:
+    """``pulumi new`` from the template, as the README says, into ``parent/chartmogul``, and its virtualenv."""
+    folder = parent / "chartmogul"
+    parent.mkdir()
+    user_project(parent, backend).checked("new", str(TEMPLATE), "--dir", str(folder), "--name", "billing-infra",
+                                          "--yes", "--generate-only", "--force", stack=False)
+    assert_portable(folder)
+    assert (folder / "chartmogul-host" / "pulumi-resource-pulumi-python").stat().st_mode & 0o111
+    make_virtualenv(folder, wheels)
+    return folder
+
+
 def writes(emulator: Emulator, before: Counter[str]) -> dict[str, int]:
     sent = Counter(emulator.stats()["by_route"]) - before
     return {route: n for route, n in sent.items() if route.startswith(WRITES)}
@@ -94,15 +107,7 @@ def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_pat
     backend = tmp_path / "state"
     backend.mkdir()
 
-    # pulumi new, as the README says, into a folder of the user's
-    folder = tmp_path / "infra" / "chartmogul"
-    folder.parent.mkdir()
-    runner = user_project(tmp_path / "infra", backend)
-    runner.checked("new", str(TEMPLATE), "--dir", str(folder), "--name", "billing-infra", "--yes",
-                   "--generate-only", "--force", stack=False)
-    assert_portable(folder)
-    assert (folder / "chartmogul-host" / "pulumi-resource-pulumi-python").stat().st_mode & 0o111
-    make_virtualenv(folder, wheels)
+    folder = new_from_template(tmp_path / "infra", backend, wheels)
 
     project = user_project(folder, backend)
     try:
@@ -163,3 +168,32 @@ def test_a_copied_example_runs_with_its_own_virtualenv(tmp_path: Path, emulator:
         project.checked("preview", "--expect-no-changes")
     finally:
         project.run("destroy", "--yes", "--skip-preview")
+
+
+def test_the_readme_s_already_have_an_account(tmp_path: Path, emulator: Emulator, wheels: Path) -> None:
+    """README, "Already have an account?": in a project from the template, the three commands as written."""
+    source = emulator.api("POST", "/data_sources", key=KEY, json={"name": "In-house billing"}).json()["uuid"]
+    plans = [emulator.api("POST", "/plans", key=KEY, json={
+        "data_source_uuid": source, "name": f"Plan {n}", "interval_count": 1, "interval_unit": "month",
+        "external_id": f"plan_{n}"}).json()["uuid"] for n in range(3)]
+    emulator.api("POST", "/plan_groups", key=KEY, json={"name": "Paid", "plans": plans[1:]})
+    backend = tmp_path / "state"
+    backend.mkdir()
+    folder = new_from_template(tmp_path / "infra", backend, wheels)
+    project = user_project(folder, backend)
+    new_stack(project, emulator)
+
+    exported = subprocess.run([str(folder / "venv" / "bin" / "pulumi-chartmogul"), "export", "--adopt", "--format",
+                               "python", "--output", "__main__.py"], cwd=folder, capture_output=True, text=True,
+                              timeout=CLI_TIMEOUT, env={**os.environ, **USER_ENV, "CHARTMOGUL_API_KEY": KEY,
+                                                        "CHARTMOGUL_ENDPOINT": emulator.api_root})
+    assert exported.returncode == 0, exported.stderr
+    before = Counter(emulator.stats()["by_route"])
+    preview = json.loads(project.checked("preview", "--json").stdout)
+    ops = Counter(step["op"] for step in preview["steps"] if "dynamic/chartmogul:" in step["urn"])
+    assert ops == Counter({"import": 1 + 3 + 1})  # imports only: no create, update or delete
+    project.checked("up", "--yes", "--skip-preview")
+    assert writes(emulator, before) == {}
+    before = Counter(emulator.stats()["by_route"])
+    project.checked("preview", "--expect-no-changes")
+    assert Counter(emulator.stats()["by_route"]) - before == Counter()
