@@ -1,5 +1,6 @@
 """The SDK's dynamic-provider server with what this host adds, wired in before it serves: the provider pickle for
-an import's ``Read`` (``importing.py``) and field-level detail in ``Diff`` (``diffs.py``)."""
+an import's ``Read`` (``importing.py``), field-level detail in ``Diff`` (``diffs.py``), and previews of creates and
+updates answered without a provider (``previews.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from typing import Any
 
 from .diffs import with_field_detail
 from .importing import our_providers, provider_blobs, with_provider
+from .previews import previewing_creates, previewing_updates, supporting_previews
+
+
+def stable_outputs(providers: dict[str, Any], token: str) -> frozenset[str]:
+    provider = providers.get(token)
+    return provider.policy.stable if provider is not None else frozenset()
 
 
 def install() -> None:
@@ -23,6 +30,9 @@ def install() -> None:
     def register_with_our_additions(servicer: Any, server: Any) -> Any:
         servicer.Read = with_provider(servicer.Read, blobs)
         servicer.Diff = with_field_detail(servicer.Diff, providers)
+        servicer.Configure = supporting_previews(servicer.Configure)
+        servicer.Create = previewing_creates(servicer.Create)
+        servicer.Update = previewing_updates(servicer.Update, lambda token: stable_outputs(providers(), token))
         return register(servicer, server)
 
     register_with_our_additions._chartmogul_host = True  # type: ignore[attr-defined]

@@ -61,6 +61,9 @@ class FieldPolicy:
     create_only: frozenset[str] = field(default_factory=lambda: frozenset({"adopt"}))
     # Update fields that steer the provider and are never sent to ChartMogul: a change only records them.
     state_only: frozenset[str] = frozenset()
+    # Outputs that an in-place update never changes: a preview of the update keeps them known (the provider host's
+    # previews.py), so what is declared from them (a plan's data_source_uuid, a group's plans) shows no change.
+    stable: frozenset[str] = frozenset({"uuid"})
 
     @property
     def inputs(self) -> frozenset[str]:

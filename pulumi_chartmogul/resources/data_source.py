@@ -27,6 +27,7 @@ POLICY = FieldPolicy(
     update=frozenset({"force_destroy"}),
     replace=frozenset({"name"}),
     state_only=frozenset({"force_destroy"}),
+    stable=frozenset({"uuid", "system", "created_at"}),
 )
 
 
