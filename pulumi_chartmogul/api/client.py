@@ -116,6 +116,10 @@ class ChartMogulClient:
         self.settings = settings
         self._local = threading.local()
         self._timeout = (settings.connect_timeout_seconds, settings.timeout_seconds)
+        # Whose verdict the account check shares (one per process): the key only as a digest, since the verdicts
+        # outlive the client and must never hold it.
+        self._account_scope = (settings.endpoint, hashlib.sha256(settings.api_key.encode()).hexdigest(),
+                               settings.allowed_account_ids)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -252,10 +256,7 @@ _ACCOUNT_VERDICTS: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
 def _check_account(client: ChartMogulClient) -> None:
     """Raise :class:`AccountNotAllowedError` unless the client's account is one of ``allowed_account_ids``."""
-    settings = client.settings
-    # The key only as a digest: the verdicts outlive the call and must never hold it.
-    fingerprint = hashlib.sha256(settings.api_key.encode()).hexdigest()
-    scope = (settings.endpoint, fingerprint, settings.allowed_account_ids)
+    settings, scope = client.settings, client._account_scope
     with _ACCOUNT_LOCK:
         if scope not in _ACCOUNT_VERDICTS:
             try:

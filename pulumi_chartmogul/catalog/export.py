@@ -22,9 +22,9 @@ or, with ``--format python``, a standalone Pulumi program declaring the same obj
 ``ResourceOptions(import_=uuid)``) and the same resource names as the bootstrap program gives them.
 
 With ``--adopt`` the first ``pulumi preview`` shows every object as an import (no create, update or delete when
-the account matches), and ``pulumi up`` records them in the state without a POST. Imports need the project's
-``Pulumi.yaml`` to name this package's provider host (``pulumi-chartmogul provider-host`` prints the lines); the
-bootstrap program's does.
+the account matches), and ``pulumi up`` records them in the state without a POST. Imports need the
+project to run this package's provider host (``pulumi-chartmogul provider-host`` writes its launcher and the
+``Pulumi.yaml`` lines); the bootstrap program's does.
 
 What is exported, and what is left out (each left-out object is named on stderr):
 
@@ -287,7 +287,7 @@ def to_python(export: Export, header: str) -> str:
         "adopt=True: the first `pulumi up` takes them over (one GET each, no POST), and from then on they are managed.",
         "With --adopt each is also imported by uuid (ResourceOptions(import_=...)): `pulumi preview` shows imports,",
         "not creates. Imports need the project's Pulumi.yaml to name pulumi_chartmogul's provider host",
-        "(`pulumi-chartmogul provider-host` prints the lines).",
+        "(`pulumi-chartmogul provider-host` writes its launcher and the lines).",
         "Resource names are those the bootstrap program gives the same objects.",
         '"""',
         "",

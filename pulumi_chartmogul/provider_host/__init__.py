@@ -8,9 +8,10 @@ an import ``Read`` of one of our resource types, first supplies the pickle of th
 can make because our providers carry no state. Everything else, and every other dynamic provider in the same
 program, reaches the SDK's code untouched.
 
-The engine runs it when the project's ``Pulumi.yaml`` names this directory as the ``pulumi-python`` provider
-(``pulumi-chartmogul provider-host`` prints the lines; :mod:`pulumi_chartmogul.resources.import_support`
-checks them before a program registers an import)::
+The engine runs it when the project's ``Pulumi.yaml`` names, as the ``pulumi-python`` provider, a folder whose
+launcher runs this module: this directory, or a project's own ``chartmogul-host/``, which
+``pulumi-chartmogul provider-host`` writes with the lines (:mod:`pulumi_chartmogul.resources.import_support` checks
+them before a program registers an import)::
 
     plugins:
       providers:
