@@ -1,7 +1,9 @@
-"""ChartMogul HTTP client: one ``requests`` session per thread, Basic auth, timeouts, the retry policy.
+"""ChartMogul HTTP client: one ``requests`` session per thread, Basic auth, timeouts, the retry policy, the pace.
 
-The provider host calls into one provider object from 4 threads at once, and ``requests.Session`` is not
-thread-safe, so each thread lazily gets its own session (sharing nothing but the settings).
+The provider host calls into one provider object from up to 20 threads at once, and ``requests.Session`` is not
+thread-safe, so each thread lazily gets its own session, with one connection: a thread has one request open at a
+time, so the connections of a process are its threads, and never more than ChartMogul's 20 in flight. What the
+threads share is the account's pace (``pacing.py``): every request, retries included, waits for its slot.
 
 Retry policy (:class:`RetryPolicy`, the only place it lives): GET, PATCH and DELETE are retried on 429, 5xx,
 connection and read errors; POST only when the server surely did nothing: 429, 503, or a connection that
@@ -28,6 +30,7 @@ from urllib3.util.retry import Retry
 
 from .._version import __version__
 from .errors import AccountNotAllowedError, NotFoundError, TransportError, error_from_response
+from .pacing import AccountPace, pace_for
 from .settings import CONFIG_ALLOWED_ACCOUNT_IDS, ENV_ALLOWED_ACCOUNT_IDS, Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
@@ -45,13 +48,14 @@ class RetryPolicy(Retry):
     """
 
     def __init__(self, *args: Any, budget_seconds: float = 60.0, deadline: float | None = None,
-                 **kwargs: Any) -> None:
+                 pace: AccountPace | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget_seconds = budget_seconds
         self.deadline = deadline
+        self.pace = pace
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> RetryPolicy:
+    def for_settings(cls, settings: Settings, pace: AccountPace | None = None) -> RetryPolicy:
         return cls(
             total=settings.max_retries,
             redirect=0,
@@ -62,13 +66,22 @@ class RetryPolicy(Retry):
             raise_on_status=False,  # the last error response reaches the caller with its body
             respect_retry_after_header=True,
             budget_seconds=settings.retry_budget_seconds,
+            pace=pace,
         )
 
     def new(self, **kw: Any) -> Self:
         deadline = self.deadline if self.deadline is not None else time.monotonic() + self.budget_seconds
         kw.setdefault("budget_seconds", self.budget_seconds)
         kw.setdefault("deadline", deadline)
+        kw.setdefault("pace", self.pace)
         return super().new(**kw)
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """The backoff (or ``Retry-After``), then the retry's own slot in the account's pace: a retry is a request
+        to the API's rate limit like any other."""
+        super().sleep(response)
+        if self.pace is not None:
+            self.pace.wait()
 
     def remaining_seconds(self) -> float:
         if self.deadline is None:
@@ -118,8 +131,9 @@ class ChartMogulClient:
         self._timeout = (settings.connect_timeout_seconds, settings.timeout_seconds)
         # Whose verdict the account check shares (one per process): the key only as a digest, since the verdicts
         # outlive the client and must never hold it.
-        self._account_scope = (settings.endpoint, hashlib.sha256(settings.api_key.encode()).hexdigest(),
-                               settings.allowed_account_ids)
+        account = (settings.endpoint, hashlib.sha256(settings.api_key.encode()).hexdigest())
+        self._account_scope = (*account, settings.allowed_account_ids)
+        self._pace = pace_for(account, settings.requests_per_second)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -129,7 +143,7 @@ class ChartMogulClient:
             session.headers["User-Agent"] = f"pulumi-chartmogul/{__version__}"
             session.headers["Accept"] = "application/json"
             session.trust_env = False  # no netrc or proxy surprises: the endpoint is exactly what was configured
-            adapter = HTTPAdapter(max_retries=RetryPolicy.for_settings(self.settings), pool_maxsize=4)
+            adapter = HTTPAdapter(max_retries=RetryPolicy.for_settings(self.settings, self._pace), pool_maxsize=1)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             self._local.session = session
@@ -149,7 +163,8 @@ class ChartMogulClient:
               params: Mapping[str, Any] | None = None) -> Any:
         url = f"{self.settings.endpoint}{path}"
         try:
-            response = self._session().request(method, url, json=json, params=params, timeout=self._timeout)
+            with self._pace.in_flight():
+                response = self._session().request(method, url, json=json, params=params, timeout=self._timeout)
         except requests.RequestException as exc:
             # Raised from None: the original exception text is ours to vet, so it is redacted and kept as text.
             raise TransportError(

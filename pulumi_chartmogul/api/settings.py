@@ -19,6 +19,10 @@ from .errors import ConfigurationError
 DEFAULT_ENDPOINT = "https://api.chartmogul.com/v1"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_RETRIES = 6
+# ChartMogul's limits per account: 40 requests per second (then 429) and 20 in flight (then 503). The pace stays just
+# under the rate, so that clock jitter between us and the API's sliding second never costs a 429.
+DEFAULT_REQUESTS_PER_SECOND = 38.0
+MAX_IN_FLIGHT = 20
 REDACTED = "[redacted]"
 # The whole retry story's numbers (the mechanisms: client.RetryPolicy per request, resources/_base.py's
 # create_without_duplicates for a create whose answer was lost).
@@ -32,10 +36,12 @@ CONFIG_TIMEOUT = "chartmogul:timeoutSeconds"
 CONFIG_MAX_RETRIES = "chartmogul:maxRetries"
 CONFIG_ADOPT_EXISTING = "chartmogul:adoptExisting"
 CONFIG_ALLOWED_ACCOUNT_IDS = "chartmogul:allowedAccountIds"
+CONFIG_REQUESTS_PER_SECOND = "chartmogul:requestsPerSecond"
 ENV_API_KEY = "CHARTMOGUL_API_KEY"
 ENV_ENDPOINT = "CHARTMOGUL_ENDPOINT"
 ENV_ADOPT_EXISTING = "CHARTMOGUL_ADOPT_EXISTING"
 ENV_ALLOWED_ACCOUNT_IDS = "CHARTMOGUL_ALLOWED_ACCOUNT_IDS"
+ENV_REQUESTS_PER_SECOND = "CHARTMOGUL_REQUESTS_PER_SECOND"
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no", "")
 
@@ -56,6 +62,8 @@ class Settings:
     adopt_existing: bool = False
     # The accounts this provider may work on (chartmogul:allowedAccountIds); empty: any, and no account lookup.
     allowed_account_ids: tuple[str, ...] = ()
+    # The pace of this process's requests to the account, all threads together (api/pacing.py).
+    requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
 
     def redact(self, text: str) -> str:
         """``text`` with the key removed; for anything that may be shown, logged or raised."""
@@ -188,4 +196,14 @@ def load_settings(config: Callable[[str], str | None], environ: Mapping[str, str
         ENV_ADOPT_EXISTING, environ.get(ENV_ADOPT_EXISTING))
     allowed = _account_ids(config(CONFIG_ALLOWED_ACCOUNT_IDS), environ.get(ENV_ALLOWED_ACCOUNT_IDS))
     return Settings(api_key=api_key.strip(), endpoint=endpoint, timeout_seconds=float(timeout),
-                    max_retries=int(retries), adopt_existing=adopt_existing, allowed_account_ids=allowed)
+                    max_retries=int(retries), adopt_existing=adopt_existing, allowed_account_ids=allowed,
+                    requests_per_second=_requests_per_second(config, environ))
+
+
+def _requests_per_second(config: Callable[[str], str | None], environ: Mapping[str, str]) -> float:
+    """``chartmogul:requestsPerSecond``, else ``CHARTMOGUL_REQUESTS_PER_SECOND``, else just under ChartMogul's 40."""
+    for name, raw in ((CONFIG_REQUESTS_PER_SECOND, config(CONFIG_REQUESTS_PER_SECOND)),
+                      (ENV_REQUESTS_PER_SECOND, environ.get(ENV_REQUESTS_PER_SECOND))):
+        if raw is not None and str(raw).strip():
+            return float(_number(name, str(raw).strip(), float, 0.1))
+    return DEFAULT_REQUESTS_PER_SECOND
