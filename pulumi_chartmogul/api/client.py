@@ -19,7 +19,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Self
 
 import requests
@@ -30,6 +30,7 @@ from urllib3.util.retry import Retry
 
 from .._version import __version__
 from .errors import AccountNotAllowedError, NotFoundError, TransportError, error_from_response
+from .listed_reads import PER_PAGE, ListingKey, listed_reads_for
 from .pacing import AccountPace, pace_for
 from .settings import CONFIG_ALLOWED_ACCOUNT_IDS, ENV_ALLOWED_ACCOUNT_IDS, Settings
 
@@ -37,7 +38,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # The server answers these before doing anything, so even a POST may be sent again.
 POST_RETRY_STATUSES = frozenset({429, 503})
-MAX_PER_PAGE = 200
+MAX_PER_PAGE = PER_PAGE
 
 
 class RetryPolicy(Retry):
@@ -134,6 +135,7 @@ class ChartMogulClient:
         account = (settings.endpoint, hashlib.sha256(settings.api_key.encode()).hexdigest())
         self._account_scope = (*account, settings.allowed_account_ids)
         self._pace = pace_for(account, settings.requests_per_second)
+        self._listed = listed_reads_for(account)
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -157,6 +159,8 @@ class ChartMogulClient:
         account up first, and every call refuses an account that is not allowed before anything is sent."""
         if self.settings.allowed_account_ids:
             _check_account(self)
+        if method != "GET":
+            self._listed.forget_all()  # before it is sent: no later read may be answered from an older page
         return self._send(method, path, json=json, params=params)
 
     def _send(self, method: str, path: str, *, json: Mapping[str, Any] | None = None,
@@ -206,6 +210,15 @@ class ChartMogulClient:
     def get_plan(self, uuid: str) -> dict[str, Any]:
         return dict(self.request("GET", f"/plans/{uuid}"))
 
+    def read_plan(self, uuid: str, data_source_uuid: str | None = None) -> dict[str, Any]:
+        """A plan for a read, from the listing of ``data_source_uuid`` (a plan in the stack's state: its source is
+        known, and absence means gone) or of the whole account (an import or ``.get``) when that pays."""
+        if data_source_uuid:
+            key = ListingKey("/plans", "plans", (("data_source_uuid", data_source_uuid),))
+        else:
+            key = ListingKey("/plans", "plans", absence_is_gone=False)
+        return self._listed.read(uuid, key, self._page("/plans"), lambda: self.get_plan(uuid))
+
     def update_plan(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         # The API answers 202 with the full, updated plan (https://dev.chartmogul.com/reference/plans/update).
         return dict(self.request("PATCH", f"/plans/{uuid}", json=fields))
@@ -239,6 +252,9 @@ class ChartMogulClient:
     def list_plan_group_plans(self, uuid: str) -> Iterator[dict[str, Any]]:
         """Every plan in the group, all pages."""
         return self.list_all(f"/plan_groups/{uuid}/plans", "plans")
+
+    def _page(self, path: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        return lambda params: dict(self.request("GET", path, params=params))
 
     def list_all(self, path: str, key: str, filters: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
         """Every item of a cursor-paginated listing. Stops on ``has_more: false``: the real API's last page still

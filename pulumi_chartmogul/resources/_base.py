@@ -340,6 +340,11 @@ class ChartMogulProvider(ResourceProvider):
         """The object with this uuid, as the API answers it (NotFoundError when it is gone)."""
         raise NotImplementedError
 
+    def _read(self, id_: str, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The object for a ``read`` (refresh, import, ``.get``): by default ``_get``; a resource whose kind the API
+        lists says so here, and many reads cost list pages instead of a GET each (``api/listed_reads.py``)."""
+        return self._get(id_)
+
     def _outputs(self, found: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
         """The resource's outputs: the declared inputs echoed, then what the API says."""
         raise NotImplementedError
@@ -347,10 +352,10 @@ class ChartMogulProvider(ResourceProvider):
     # -- what every resource does the same way -------------------------------------------------------
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh, get() and import: one GET. Gone means dropped from the state; the inputs follow the object, so
-        drift diffs."""
+        """Refresh, get() and import: one GET, or a share of a listing page. Gone means dropped from the state; the
+        inputs follow the object, so drift diffs."""
         try:
-            found = self._get(id_)
+            found = self._read(id_, props)
         except NotFoundError:
             if "uuid" not in props:
                 # A get() (ResourceOptions(id=...)) sends the declared props, which have no uuid yet, and an import

@@ -45,6 +45,12 @@ class PlanProvider(ChartMogulProvider):
     def _get(self, id_: str) -> dict[str, Any]:
         return self.client.get_plan(id_)
 
+    def _read(self, id_: str, props: Mapping[str, Any]) -> dict[str, Any]:
+        # A plan of the state ("uuid" is an output) names its data source, which never changes: its listing answers.
+        # An import or a .get() has only the uuid (and the program's word for the source): the account's listing.
+        in_state = "uuid" in props and isinstance(props.get("data_source_uuid"), str)
+        return self.client.read_plan(id_, props["data_source_uuid"] if in_state else None)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = api_body(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
