@@ -368,9 +368,10 @@ class ChartMogulProvider(ResourceProvider):
                     "ResourceOptions(import_=...)) and `pulumi up` creates it again.", status=404) from None
             return ReadResult(None, {})
         outputs = self._outputs(found, props)
-        # An import (or a get()) has no inputs of ours yet ("uuid" is an output).
-        inputs = self.echo_inputs(outputs) if "uuid" in props else self.imported_inputs(outputs)
-        return read_result(found["uuid"], outputs, inputs)
+        # The inputs in the shape check gives them, defaults included, for an import (no inputs of ours yet) and a
+        # refresh alike: an imported resource's outputs lack `adopt`, and inputs that lost it at each refresh would
+        # differ from the program's at the next up, which then rewrites the whole state once per resource.
+        return read_result(found["uuid"], outputs, self.imported_inputs(outputs))
 
     def imported_inputs(self, outputs: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs of an object read with no inputs of ours (an import): its input fields in the shape check

@@ -93,3 +93,19 @@ def test_other_dynamic_resources_reach_the_sdk_untouched(importing_host: Provide
         importing_host.read_for_import("pulumi-python:dynamic:Resource", "someone-elses", "id-1")
     assert "KeyError: '__provider'" in caught.value.details
 
+
+
+def test_a_refresh_of_an_imported_object_keeps_the_inputs_the_import_recorded(importing_engine: Engine,
+                                                                               emulator: Emulator) -> None:
+    """The import's inputs carry the defaults check gives (``adopt: False``), which its outputs do not: a refresh
+    that dropped them would make every later ``up`` rewrite the resource's state (the engine saves a step whose
+    inputs changed, and with the file backend each save writes the whole state)."""
+    source, plan = made_by_hand(emulator)
+    _, source_state = importing_engine.import_(DATA_SOURCE, "hand-made", source_inputs("Hand made"),
+                                               provider=DATA_SOURCE_PROVIDER, import_id=source)
+    _, plan_state = importing_engine.import_(
+        PLAN, "gold", plan_inputs(source, "gold", name="Gold"), provider=PLAN_PROVIDER, import_id=plan)
+    for state in (source_state, plan_state):
+        assert state.inputs.get("adopt") is False
+        refreshed = importing_engine.refresh(state)
+        assert refreshed is not None and refreshed.inputs == state.inputs
