@@ -7,6 +7,11 @@ CLI_BIN := .pulumi-cli/bin
 N ?= 1000
 # plans of the exported account the bench adopts through the real CLI (bench/adopt.py); 0 skips those rows
 ADOPT_N ?= 2000
+# the rows at ChartMogul's limits (bench/limits.py): plans put up, refreshed and destroyed, plans adopted; 0 skips
+LIMITS_N ?= 400
+LIMITS_ADOPT_N ?= 2000
+# ONLY=limits measures those rows alone and rewrites only their section of bench/RESULTS.md
+ONLY ?=
 
 .PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests \
 	examples-dev
@@ -82,7 +87,8 @@ demo: $(STAMP) pulumi-cli
 # The rows measured through the real CLI need one; without it they say so and the rest is measured.
 bench: $(STAMP)
 	@bash tools/pulumi-cli.sh >/dev/null || echo "(no Pulumi CLI: the bench's real-CLI rows will say so)"
-	$(PY) -m bench --plans $(N) --adopt-plans $(ADOPT_N)
+	$(PY) -m bench --plans $(N) --adopt-plans $(ADOPT_N) --limits-plans $(LIMITS_N) \
+		--limits-adopt-plans $(LIMITS_ADOPT_N) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) $(MIN_VENV) dist .demo .mypy_cache .ruff_cache .pytest_cache

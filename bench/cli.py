@@ -9,11 +9,18 @@ destroy again with ``PULUMI_SKIP_CHECKPOINTS=true``, to show what the engine's p
 the floor: the same plan POSTs with bare ``requests``, 4 at a time, into the same (by then empty) emulator. The
 emulator's request counter (``GET /_emulator/stats``) is read around every command. The program and the provider
 host import this checkout's package (``PYTHONPATH``); the CLI comes from
-``pulumi_chartmogul.commands.pulumi_cli.find`` and runs offline (``offline_env``).
+``pulumi_chartmogul.commands.pulumi_cli.find`` and runs offline (``offline_env``). A catalog too large for stack
+config (over ``STACK_CONFIG_LIMIT`` bytes) goes into its own file (``chartmogul-bootstrap:catalog_file``), as users
+keep one.
+
+    python -m bench.cli [--plans 200,1000] [--latency-ms 50]   # these rows alone; `make bench` runs them too
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import json
 import os
 import resource
 import subprocess
@@ -29,6 +36,7 @@ from typing import Any
 from bench.report import DASH, Row, ratio, secs
 from bench.rig import API_KEY, HOST_WORKERS, cpu_seconds, log
 from bench.throughput import posts_floor
+from pulumi_chartmogul.catalog.file import STACK_CONFIG_LIMIT
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator, running_emulator
 from testkit.projects import CliProject
@@ -41,6 +49,7 @@ SOURCES = 4  # data sources the generated catalog spreads its plans over
 COMMAND_TIMEOUT = 3600.0
 PLANS_ROUTE = "POST /v1/plans"
 SOURCES_ROUTE = "POST /v1/data_sources"
+CATALOG_FILE = "catalog.yaml"  # where a catalog too large for stack config goes, in the project folder
 # The engine's switch to write the state once at the end of an update instead of after every step.
 SKIP_CHECKPOINTS = "PULUMI_SKIP_CHECKPOINTS"
 
@@ -51,7 +60,8 @@ class CliFailed(RuntimeError):
 
 @dataclass
 class Step:
-    """One CLI command: its wall time, the API requests the emulator received during it, and CPU used."""
+    """One CLI command: its wall time, the API requests the emulator received during it, the answers it gave them
+    by status code, and CPU used."""
 
     seconds: float
     requests: int
@@ -59,6 +69,11 @@ class Step:
     cli_cpu_seconds: float  # pulumi and everything it started (language host, program, provider host)
     emulator_cpu_seconds: float
     output: str = ""
+    by_status: dict[str, int] = field(default_factory=dict)  # "200" -> answers; the limits' "429" and "503" too
+
+    def answered(self, status: int) -> int:
+        """The answers with ``status`` the emulator gave during the command."""
+        return self.by_status.get(str(status), 0)
 
 
 @dataclass
@@ -129,8 +144,10 @@ class Project:
             raise CliFailed(f"`pulumi {' '.join(args)}` exited {completed.returncode}:\n{tail}")
         routes = Counter(after["by_route"])
         routes.subtract(before["by_route"])
+        statuses = Counter(after.get("by_status", {}))
+        statuses.subtract(before.get("by_status", {}))
         return Step(seconds, after["requests"] - before["requests"], {r: n for r, n in routes.items() if n},
-                    cpu, emulator_cpu, completed.stdout)
+                    cpu, emulator_cpu, completed.stdout, {s: n for s, n in sorted(statuses.items()) if n})
 
     def init_stack(self) -> None:
         self.run("stack", "init", STACK, stack=False)
@@ -139,8 +156,28 @@ class Project:
         return self.cli.state_bytes()
 
     def write_catalog(self, plans: int) -> None:
-        """The catalog into ``Pulumi.bench.yaml``, keeping what ``pulumi stack init`` wrote there."""
-        self.cli.set_stack_config(f"{PROJECT}:catalog", catalog(plans))
+        """The catalog into ``Pulumi.bench.yaml``, keeping what ``pulumi stack init`` wrote there; when it is too large
+        for stack config, into :data:`CATALOG_FILE`, named by ``chartmogul-bootstrap:catalog_file``."""
+        entries = catalog(plans)
+        if len(json.dumps(entries)) <= STACK_CONFIG_LIMIT:
+            self.cli.set_stack_config(f"{PROJECT}:catalog", entries)
+            return
+        yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+        (self.folder / CATALOG_FILE).write_text(yaml.safe_dump({"config": {f"{PROJECT}:catalog": entries}},
+                                                               sort_keys=False), encoding="utf-8")
+        self.cli.set_stack_config(f"{PROJECT}:catalog_file", CATALOG_FILE)
+
+    def provider_host(self) -> str:
+        """Which provider host the engine starts for the project's dynamic resources: the one its ``Pulumi.yaml``
+        names under ``plugins:`` (ours, as in the template's projects), else Pulumi's own."""
+        yaml: Any = importlib.import_module("yaml")
+        project = yaml.safe_load((self.folder / "Pulumi.yaml").read_text(encoding="utf-8"))
+        for plugin in (project.get("plugins") or {}).get("providers") or []:
+            if plugin.get("name") == "pulumi-python" and plugin.get("path"):
+                path = Path(plugin["path"])
+                shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+                return f"ours (Pulumi.yaml plugins: pulumi-python at {shown})"
+        return "Pulumi's own (python -m pulumi.dynamic)"
 
 
 def _expect(step: Step, what: str, routes: dict[str, int]) -> None:
@@ -150,13 +187,18 @@ def _expect(step: Step, what: str, routes: dict[str, int]) -> None:
         raise CliFailed(f"{what}: the emulator received {step.by_route}, expected {routes}\n{tail}")
 
 
-def _unchanged(step: Step, what: str, resources: int) -> Step:
+def unchanged(step: Step, what: str, resources: int) -> Step:
     """The command reported every resource (and the stack) unchanged and nothing else, else :class:`CliFailed`."""
     summary = step.output.rsplit("Resources:", 1)[-1].split("\n\n", 1)[0].split()
     if summary != [str(resources + 1), "unchanged"]:
         tail = "\n".join(step.output.strip().splitlines()[-15:])
         raise CliFailed(f"{what} did not report {resources + 1} unchanged (the stack included):\n{tail}")
     return step
+
+
+def routes_figure(step: Step) -> str:
+    """The requests a command sent, by route: ``GET /v1/plans/{uuid} 400, POST /v1/plans 2``."""
+    return ", ".join(f"{route} {count}" for route, count in sorted(step.by_route.items())) or "none"
 
 
 def remarks(*steps: Step | None) -> list[str]:
@@ -184,10 +226,10 @@ def measure_size(cli_dir: Path, plans: int, latency_ms: int, *, full: bool) -> C
         no_change = preview = unsaved_up = unsaved_destroy = None
         if full:
             log(f"CLI: no-change pulumi up of the {plans}-plan stack")
-            no_change = _unchanged(project.run("up", "--yes", "--suppress-progress"), "no-change pulumi up",
+            no_change = unchanged(project.run("up", "--yes", "--suppress-progress"), "no-change pulumi up",
                                    plans + sources)
             log(f"CLI: pulumi preview of the {plans}-plan stack")
-            preview = _unchanged(project.run("preview", "--suppress-progress"), "pulumi preview", plans + sources)
+            preview = unchanged(project.run("preview", "--suppress-progress"), "pulumi preview", plans + sources)
         log(f"CLI: pulumi destroy of the {plans}-plan stack")
         destroy = _destroy(project, emulator)
         if full:
@@ -216,7 +258,8 @@ def _destroy(project: Project, emulator: Emulator, env: dict[str, str] | None = 
     return destroy
 
 
-def _cpu(step: Step) -> str:
+def cpu_figure(step: Step) -> str:
+    """The CPU a command used, on this side and the emulator's, against what 2 cores had to give."""
     return (f"pulumi and its plugins {step.cli_cpu_seconds:.1f} s, emulator {step.emulator_cpu_seconds:.1f} s "
             f"(of {2 * step.seconds:.1f} s)")
 
@@ -237,7 +280,7 @@ def run_rows(run: CliRun, latency_ms: int) -> list[Row]:
             secs(bound), against_bound(run.floor_seconds)),
         Row("  requests the emulator received during the up", str(run.up.requests),
             f"{total} ({n} plans + {sources} sources)", DASH, f"= {total}", run.up.requests == total),
-        Row("  CPU used during the up (2 cores in all)", _cpu(run.up)),
+        Row("  CPU used during the up (2 cores in all)", cpu_figure(run.up)),
         Row("  the stack's state file after the up", f"{run.state_bytes / 1e6:.2f} MB "
             f"({run.state_bytes / (total + 1) / 1000:.1f} kB per resource, the stack included)"),
     ]
@@ -255,10 +298,11 @@ def run_rows(run: CliRun, latency_ms: int) -> list[Row]:
                     f"{secs(run.destroy.seconds)}, {run.destroy.requests} API requests",
                     f"{secs(bound)}, {destroyed} requests ({total} deletes + {sources} customer checks)",
                     against_bound(run.destroy.seconds), f"= {destroyed} requests", run.destroy.requests == destroyed))
+    rows.append(Row("  CPU used during the destroy (2 cores in all)", cpu_figure(run.destroy)))
     for what, step in (("up", run.unsaved_up), ("destroy", run.unsaved_destroy)):
         if step is not None:
             rows.append(Row(f"  the same {what} with {SKIP_CHECKPOINTS}=true (state saved at the end only)",
-                            f"{secs(step.seconds)}; CPU: {_cpu(step)}", secs(bound), against_bound(step.seconds)))
+                            f"{secs(step.seconds)}; CPU: {cpu_figure(step)}", secs(bound), against_bound(step.seconds)))
     return rows
 
 
@@ -285,6 +329,18 @@ def checkpoint_note(run: CliRun, latency_ms: int) -> str | None:
         f"host, the program, the provider host and the emulator sharing 2 cores.")
 
 
+def no_cli_row(what: str) -> Row:
+    """The row that stands for ``what`` when there is no CLI to measure it with."""
+    return Row(what, f"not measured: no Pulumi CLI in {pulumi_cli.CLI_DIR} or on PATH (run `make pulumi-cli`)")
+
+
+def cli_row(cli_dir: Path) -> Row:
+    """The row naming the CLI the rows below it ran."""
+    version = subprocess.run([str(cli_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60,
+                             check=False, env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}).stdout.strip()
+    return Row("the real CLI", f"pulumi {version or '(version unknown)'} in {cli_dir}")
+
+
 def measure_rows(sizes: Sequence[int], latency_ms: int) -> tuple[list[Row], list[str]]:
     """The CLI rows for each size (the largest also gets the no-change up and the preview), and notes.
 
@@ -293,11 +349,8 @@ def measure_rows(sizes: Sequence[int], latency_ms: int) -> tuple[list[Row], list
         return [], []
     cli_dir = pulumi_cli.find(REPO)
     if cli_dir is None:
-        return [Row("pulumi up through the real CLI",
-                    f"not measured: no Pulumi CLI in {pulumi_cli.CLI_DIR} or on PATH (run `make pulumi-cli`)")], []
-    version = subprocess.run([str(cli_dir / "pulumi"), "version"], capture_output=True, text=True, timeout=60,
-                             check=False, env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"}).stdout.strip()
-    rows: list[Row] = [Row("the real CLI", f"pulumi {version or '(version unknown)'} in {cli_dir}")]
+        return [no_cli_row("pulumi up through the real CLI")], []
+    rows: list[Row] = [cli_row(cli_dir)]
     notes: list[str] = []
     runs: list[CliRun] = []
     for n in sizes:
@@ -335,3 +388,22 @@ def parse_sizes(text: str) -> list[int]:
     if any(n < 1 for n in sizes):
         raise ValueError(f"plan counts must be positive: {text!r}")
     return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cli", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--plans", type=parse_sizes, default=[200, 1000], metavar="N[,N...]",
+                        help="plans per `pulumi up` (default 200,1000; the largest also gets a no-change up, a "
+                             f"preview, and the up and destroy with {SKIP_CHECKPOINTS}=true)")
+    parser.add_argument("--latency-ms", type=int, default=50, help="emulator latency (default 50)")
+    args = parser.parse_args(argv)
+    rows, notes = measure_rows(args.plans, args.latency_ms)
+    for row in rows:
+        print(" | ".join((row.measure, row.figure, row.bound, row.ratio, row.target, row.verdict)))
+    for note in notes:
+        print(f"- {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

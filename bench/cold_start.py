@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.rig import API_KEY, ECHO, ECHO_PROVIDER, PROVIDER_KEY, RPC_TIMEOUT, cpu_seconds
+from bench.rig import API_KEY, ECHO, ECHO_PROVIDER, PROVIDER_KEY, RPC_TIMEOUT, UNPACED, cpu_seconds
 from testkit.emulator import Emulator, running_emulator
 from testkit.host import ProviderHost
 from testkit.inputs import host_config, plan_inputs
@@ -61,7 +61,7 @@ def _first_create(config: dict[str, str], type_token: str, provider: str, props:
 def cold_start(trials: int) -> ColdStart:
     """Host start to first Create with this package vs with ``bench.echo_provider`` (API at 0 ms latency)."""
     with running_emulator("--latency-ms", "0") as emulator:
-        config = host_config(emulator, API_KEY, timeoutSeconds="30")
+        config = host_config(emulator, API_KEY, timeoutSeconds="30", requestsPerSecond=UNPACED)
         source = emulator.api("POST", "/data_sources", key=API_KEY, json={"name": "Cold start"}).json()["uuid"]
         samples: dict[tuple[str, bool], list[float]] = {}
         cpu: dict[str, list[float]] = {}

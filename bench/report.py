@@ -75,6 +75,14 @@ def ratio(value: float) -> str:
     return f"{value:.3f}"
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, to say how busy the machine was around a run."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def machine() -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -108,11 +116,13 @@ def versions() -> dict[str, str]:
     return found
 
 
-def render(rows: Sequence[Row], *, title: str, settings: dict[str, str], notes: Sequence[str] = ()) -> str:
-    """The table as Markdown (readable as plain text too), with its context above and notes below."""
+def render(rows: Sequence[Row], *, title: str, settings: dict[str, str], notes: Sequence[str] = (), level: int = 1,
+           method: Sequence[str] = METHOD) -> str:
+    """The table as Markdown (readable as plain text too), with its context above and notes and ``method`` below;
+    ``level`` is its heading's (2 for a section of the results file)."""
     host = machine()
     lines = [
-        f"# {title}",
+        f"{'#' * level} {title}",
         "",
         f"- Date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M:%S UTC')}",
         f"- Machine: {host['cpu']}, {host['cores']} cores, {host['memory']} memory, {host['os']}",
@@ -134,5 +144,20 @@ def render(rows: Sequence[Row], *, title: str, settings: dict[str, str], notes: 
         lines.extend(["", "Targets not met, and why (and what the real CLI printed):", ""])
         lines.extend(f"- {note}" for note in notes)
     lines.extend(["", "How each figure is measured:", ""])
-    lines.extend(f"- {line}" for line in METHOD)
+    lines.extend(f"- {line}" for line in method)
     return "\n".join(lines) + "\n"
+
+
+def section(name: str, text: str) -> str:
+    """``text`` between the markers that let :func:`replace_section` find it again in the results file."""
+    return f"<!-- bench:{name} -->\n{text}<!-- /bench:{name} -->\n"
+
+
+def replace_section(document: str, name: str, text: str) -> str:
+    """``document`` with its section ``name`` (:func:`section`) replaced by ``text``, or ``text`` appended as that
+    section when there is none: the rest of the results file stays as it was measured."""
+    start, end = f"<!-- bench:{name} -->\n", f"<!-- /bench:{name} -->\n"
+    head, found, rest = document.partition(start)
+    if found and end in rest:
+        return head + section(name, text) + rest.split(end, 1)[1]
+    return document.rstrip("\n") + "\n\n" + section(name, text) if document.strip() else section(name, text)

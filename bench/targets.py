@@ -15,6 +15,15 @@ EXPECTED_REQUESTS = {
     "refresh (read, diff)": 1,
     "delete": 1,
 }
+# Reads of plans are list-backed (api/listed_reads.py): a refresh of many costs a share of a page, never more than
+# one GET each. These operations are held to "at most" their figure; every other one to exactly.
+AT_MOST = frozenset({"refresh (read, diff)"})
 # A plan group's create first lists the groups (names are not unique, so a taken name is refused unless adopted)
 # and its refresh reads the members too.
 EXPECTED_GROUP_REQUESTS = {**EXPECTED_REQUESTS, "create (check, create)": 2, "refresh (read, diff)": 2}
+GROUP_AT_MOST: frozenset[str] = frozenset()  # a group is read with a GET and its members' listing, each time
+# At ChartMogul's limits (bench/limits.py): an up or a destroy within 1.15 x its requests / 40 per second, a
+# refresh of N objects in at most N / 20 requests, and not one 429 or 503.
+LIMITS_UP_TARGET = 1.15
+LIMITS_DESTROY_TARGET = 1.15
+REFRESH_OBJECTS_PER_REQUEST = 20

@@ -2,7 +2,8 @@
 
 ``create_app`` returns an ASGI application: the FastAPI routes wrapped in :class:`ApiGate`, which applies to
 every ``/v1`` request what the real service applies before a request reaches its handlers (connection and rate
-limits, authentication) plus the emulator's own latency and fault rules, and counts the request.
+limits, authentication) plus the emulator's own latency and fault rules, and counts the request and the status of
+its answer.
 """
 
 from __future__ import annotations
@@ -236,14 +237,24 @@ class ApiGate:
 
         method, template = scope["method"], self._template(scope)
         self.controls.count(method, template)
-        if not self.controls.enter():
-            await _send_json(send_with_version, 503,
-                             {"code": 503, "message": TOO_MANY_CONNECTIONS_MESSAGE, "param": None})
-            return
+        status: list[int] = []  # the answer's status, once it starts
+
+        async def send_counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send_with_version(message)
+
         try:
-            await self._gated(scope, receive, send, send_with_version, method, template)
+            if not self.controls.enter():
+                await _send_json(send_counted, 503,
+                                 {"code": 503, "message": TOO_MANY_CONNECTIONS_MESSAGE, "param": None})
+                return
+            try:
+                await self._gated(scope, receive, send, send_counted, method, template)
+            finally:
+                self.controls.leave()
         finally:
-            self.controls.leave()
+            self.controls.answered(status[0] if status else None)
 
     async def _gated(self, scope: Scope, receive: Receive, send: Send, send_with_version: Send,
                      method: str, template: str) -> None:

@@ -1,5 +1,6 @@
 """The emulator's control surface in one object: request statistics, fault rules (``faults.py``) and the API's
-limits (``limits.py``). ``app.py`` consults it for every ``/v1`` request before the request reaches the store."""
+limits (``limits.py``). ``app.py`` consults it for every ``/v1`` request before the request reaches the store, and
+tells it the status of every answer it sent."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from collections import Counter
 from .faults import Fault, FaultRules, FaultSet
 from .limits import Limits
 
+# ``by_status``'s key for a request that got no answer at all: a ``commit_then_drop`` fault reset its connection, or
+# the client went away before the answer started.
+NO_ANSWER = "none"
+
 
 class Controls:
     def __init__(self, rate_limit: int | None = None, max_connections: int | None = None) -> None:
@@ -16,14 +21,23 @@ class Controls:
         self.rules = FaultRules()
         self._lock = threading.Lock()
         self._stats: Counter[str] = Counter()
+        self._statuses: Counter[str] = Counter()
 
     def count(self, method: str, template: str) -> None:
         with self._lock:
             self._stats[f"{method} {template}"] += 1
 
-    def stats(self) -> dict[str, object]:
+    def answered(self, status: int | None) -> None:
+        """Count the status of the answer a ``/v1`` request got (None: no answer, :data:`NO_ANSWER`)."""
         with self._lock:
-            return {"requests": sum(self._stats.values()), "by_route": dict(sorted(self._stats.items()))}
+            self._statuses[NO_ANSWER if status is None else str(status)] += 1
+
+    def stats(self) -> dict[str, object]:
+        """``requests`` and ``by_route`` count requests as they arrive; ``by_status`` counts their answers by status
+        code once sent, so a request still in flight is in the first two and not yet in the third."""
+        with self._lock:
+            return {"requests": sum(self._stats.values()), "by_route": dict(sorted(self._stats.items())),
+                    "by_status": dict(sorted(self._statuses.items()))}
 
     def set_faults(self, faults: FaultSet) -> None:
         self.rules.set(faults)
@@ -47,5 +61,6 @@ class Controls:
         """Counts, rules and the rate window start again (the limits themselves stay)."""
         with self._lock:
             self._stats.clear()
+            self._statuses.clear()
         self.rules.reset()
         self.limits.reset()

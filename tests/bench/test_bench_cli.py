@@ -6,10 +6,15 @@ Skipped when no Pulumi CLI is here (``make pulumi-cli`` puts one in .pulumi-cli/
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+from typing import Any, cast
+
 import pytest
 
 from bench import cli
 from pulumi_chartmogul.commands import pulumi_cli
+from testkit.emulator import Emulator
 
 
 def test_without_a_cli_one_row_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -24,6 +29,21 @@ def test_cli_plans_option() -> None:
     assert cli.parse_sizes("none") == cli.parse_sizes("0") == []
     with pytest.raises(ValueError):
         cli.parse_sizes("-3")
+
+
+def test_a_catalog_too_large_for_stack_config_goes_into_its_own_file(tmp_path: Path) -> None:
+    yaml: Any = importlib.import_module("yaml")
+    emulator = cast(Emulator, type("NoEmulator", (), {"api_root": "http://127.0.0.1:9/v1"})())
+    small, large = (cli.Project(tmp_path / name, tmp_path / "no-cli", emulator) for name in ("small", "large"))
+    assert small.provider_host() == "ours (Pulumi.yaml plugins: pulumi-python at pulumi_chartmogul/provider_host)"
+    small.write_catalog(50)
+    config = yaml.safe_load(small.cli.stack_file.read_text(encoding="utf-8"))["config"]
+    assert list(config) == [f"{cli.PROJECT}:catalog"] and len(config[f"{cli.PROJECT}:catalog"][0]["plans"]) == 13
+    large.write_catalog(2000)
+    config = yaml.safe_load(large.cli.stack_file.read_text(encoding="utf-8"))["config"]
+    assert config == {f"{cli.PROJECT}:catalog_file": cli.CATALOG_FILE}
+    written = yaml.safe_load((large.folder / cli.CATALOG_FILE).read_text(encoding="utf-8"))["config"]
+    assert written[f"{cli.PROJECT}:catalog"] == cli.catalog(2000)
 
 
 @pytest.mark.skipif(pulumi_cli.find(cli.REPO) is None,

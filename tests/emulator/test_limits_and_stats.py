@@ -1,4 +1,5 @@
-"""``--rate-limit`` (429), ``--max-connections`` (503), ``--latency-ms``, and ``/_emulator/stats`` + reset."""
+"""``--rate-limit`` (429), ``--max-connections`` (503), ``--latency-ms``, and ``/_emulator/stats`` (requests by
+route, answers by status) + reset."""
 
 from __future__ import annotations
 
@@ -47,6 +48,18 @@ def test_burst_over_the_rate_limit_gets_429(rate_limited: Emulator) -> None:
     assert_json(rate_limited.api("GET", "/ping"), 200, {"data": "pong!"})
 
 
+def test_stats_count_the_answers_a_burst_got_by_status() -> None:
+    with running_emulator("--rate-limit", "5") as emulator, requests.Session() as session:
+        session.auth = ("key", "")
+        statuses = Counter(session.get(f"{emulator.api_root}/ping", timeout=10).status_code for _ in range(12))
+        emulator.api("GET", "/ping", key="")  # refused for its key: a 429 too, the window is full
+        statuses[429] += 1
+        stats = emulator.stats()
+    assert statuses[429] >= 5, statuses
+    assert stats["by_status"] == {str(code): count for code, count in sorted(statuses.items())}
+    assert stats["requests"] == sum(stats["by_status"].values()) == 13
+
+
 def test_rate_limited_requests_change_nothing(rate_limited: Emulator) -> None:
     time.sleep(1.05)
     with requests.Session() as session:
@@ -81,6 +94,22 @@ def test_too_many_parallel_connections_get_503(narrow: Emulator) -> None:
     assert [narrow.api("GET", "/ping").status_code for _ in range(2)] == [200, 200]
 
 
+def test_stats_count_503s_for_too_many_connections() -> None:
+    start = threading.Barrier(5)
+    with running_emulator("--max-connections", "2", "--latency-ms", "300") as emulator:
+
+        def ping(_: int) -> int:
+            start.wait()
+            return emulator.api("GET", "/ping").status_code
+
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            statuses = Counter(pool.map(ping, range(5)))
+        stats = emulator.stats()
+    assert statuses[503] >= 1, statuses
+    assert stats["by_status"] == {str(code): count for code, count in sorted(statuses.items())}
+    assert stats["by_route"] == {"GET /v1/ping": 5}
+
+
 def test_latency_is_added_to_every_api_request(narrow: Emulator) -> None:
     started = time.monotonic()
     assert narrow.api("GET", "/ping").status_code == 200
@@ -91,7 +120,7 @@ def test_latency_is_added_to_every_api_request(narrow: Emulator) -> None:
 
 
 def test_stats_count_requests_by_route_template(emulator: Emulator, make_source: MakeSource) -> None:
-    assert emulator.stats() == {"requests": 0, "by_route": {}}
+    assert emulator.stats() == {"requests": 0, "by_route": {}, "by_status": {}}
     source = make_source()
     plan = emulator.api("POST", "/plans", json={"data_source_uuid": source["uuid"], "name": "Gold",
                                                 "interval_count": 1, "interval_unit": "month"}).json()
@@ -119,6 +148,7 @@ def test_stats_count_requests_by_route_template(emulator: Emulator, make_source:
             "POST /v1/import/plans": 1,
             "POST /v1/plans": 1,
         },
+        "by_status": {"200": 3, "201": 2, "202": 1, "204": 1, "401": 1, "404": 2, "422": 1},
     }
 
 
@@ -126,7 +156,16 @@ def test_stats_count_faulted_requests(emulator: Emulator) -> None:
     emulator.set_faults([{"method": "GET", "path": "/v1/ping", "mode": "respond", "status": 503, "times": 2}])
     for _ in range(3):
         emulator.api("GET", "/ping")
-    assert emulator.stats() == {"requests": 3, "by_route": {"GET /v1/ping": 3}}
+    assert emulator.stats() == {"requests": 3, "by_route": {"GET /v1/ping": 3}, "by_status": {"200": 1, "503": 2}}
+
+
+def test_stats_count_a_dropped_answer_as_none(emulator: Emulator, make_source: MakeSource) -> None:
+    source = make_source()
+    emulator.set_faults([{"method": "POST", "path": "/v1/plans", "mode": "commit_then_drop"}])
+    with pytest.raises(requests.ConnectionError):
+        emulator.api("POST", "/plans", json={"data_source_uuid": source["uuid"], "name": "Gold",
+                                             "interval_count": 1, "interval_unit": "month"})
+    assert emulator.stats()["by_status"] == {"201": 1, "none": 1}
 
 
 def test_reset_clears_stats_and_state(emulator: Emulator, make_source: MakeSource) -> None:
@@ -135,7 +174,7 @@ def test_reset_clears_stats_and_state(emulator: Emulator, make_source: MakeSourc
     assert emulator.stats()["requests"] == 2
     response = requests.post(f"{emulator.base}/_emulator/reset", timeout=10)
     assert (response.status_code, response.json()) == (200, {"reset": True})
-    assert emulator.stats() == {"requests": 0, "by_route": {}}
+    assert emulator.stats() == {"requests": 0, "by_route": {}, "by_status": {}}
     assert emulator.api("GET", "/data_sources").json() == {"data_sources": []}
     # Admin routes are not counted.
-    assert emulator.stats() == {"requests": 1, "by_route": {"GET /v1/data_sources": 1}}
+    assert emulator.stats() == {"requests": 1, "by_route": {"GET /v1/data_sources": 1}, "by_status": {"200": 1}}
