@@ -212,12 +212,13 @@ class ChartMogulClient:
 
     def read_plan(self, uuid: str, data_source_uuid: str | None = None) -> dict[str, Any]:
         """A plan for a read, from the listing of ``data_source_uuid`` (a plan in the stack's state: its source is
-        known, and absence means gone) or of the whole account (an import or ``.get``) when that pays."""
+        known, and absence means gone) or, for an import or ``.get``, of the source of the last plan read that way,
+        when that pays (``listed_reads.py``)."""
         if data_source_uuid:
-            key = ListingKey("/plans", "plans", (("data_source_uuid", data_source_uuid),))
-        else:
-            key = ListingKey("/plans", "plans", absence_is_gone=False)
-        return self._listed.read(uuid, key, self._page("/plans"), lambda: self.get_plan(uuid))
+            return self._listed.read(uuid, _plans_of(data_source_uuid), self._page("/plans"),
+                                     lambda: self.get_plan(uuid))
+        return self._listed.read_guessing(uuid, lambda source: _plans_of(source, absence_is_gone=False),
+                                          "data_source_uuid", self._page("/plans"), lambda: self.get_plan(uuid))
 
     def update_plan(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         # The API answers 202 with the full, updated plan (https://dev.chartmogul.com/reference/plans/update).
@@ -277,6 +278,10 @@ class ChartMogulClient:
             return 0
         total = page.get("total_pages")
         return total if isinstance(total, int) and total > 0 else None
+
+
+def _plans_of(data_source_uuid: str, *, absence_is_gone: bool = True) -> ListingKey:
+    return ListingKey("/plans", "plans", (("data_source_uuid", data_source_uuid),), absence_is_gone)
 
 
 # One account lookup per provider process for each endpoint, key and allow-list: the host serves several calls at

@@ -10,14 +10,14 @@ costs more than one request above one GET per object read, whatever the program 
 source costs one GET, never 25 pages). No rule can promise "never more than one GET each" exactly without knowing
 the reads to come: any page fetched before its reads arrive may turn out to answer none of them.
 
-- The first read in each listing (a data source's plans, or the account's for an import or ``.get``) is a plain
-  GET: a program that reads one object pays exactly that.
+- The first read in each listing is a plain GET: a program that reads one object pays exactly that. A plan in the
+  stack's state names its data source; an import or ``.get`` names only the plan, so its first read is a GET,
+  whose answer names the source, and the next such read looks in that source's listing first.
 - A later read that its listing has not yet answered fetches the listing's next page only while the pages fetched
   so far (in this process, for this account) have answered at least as many reads as there are pages; otherwise,
   or once the listing has run out, it is a plain GET. So pages never exceed the reads they answered, plus one.
 - An object absent from a complete listing of its data source is gone, as a 404 says (a plan cannot reappear under
-  its uuid, nor move to another source). Absent from an account-wide listing (an import, a ``.get``: nothing but
-  the program says it exists) is listed again once, then confirmed with a GET.
+  its uuid, nor move to another source). Absent from a guessed source's listing, it is asked for by uuid.
 - Every answer is served once: a second read of the same object starts its listing again. Pages are trusted for
   :data:`FRESH_SECONDS`, and any write through this process forgets every listing, so an
   answer is never older than the command that asked for it, nor than our own last change.
@@ -35,6 +35,7 @@ from .errors import NotFoundError
 
 PER_PAGE = 200
 FRESH_SECONDS = 30.0
+LEARNING_WAIT_SECONDS = 10.0  # at most this long behind another read's GET; then a read asks for itself
 
 Page = Mapping[str, Any]
 
@@ -59,11 +60,6 @@ class _Listing:
     complete: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def restart(self, now: float) -> None:
-        self.started, self.cursor, self.complete = now, None, False
-        self.found.clear()
-        self.served.clear()
-
 
 class ListedReads:
     """The listings of one account in this process, and the count that keeps them paying for themselves."""
@@ -74,35 +70,73 @@ class ListedReads:
         self._listings: dict[ListingKey, _Listing] = {}
         self.pages = 0
         self.answered = 0  # reads answered by the pages, without a request of their own
+        self._last_group: str | None = None
+        self._learning: threading.Event | None = None  # set when the read asking by uuid to learn a group is done
 
     def read(self, uuid: str, key: ListingKey, fetch_page: Callable[[dict[str, Any]], Page],
              get_one: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """The object ``uuid`` from ``key``'s listing when the rules above allow, else ``get_one()``."""
-        listing = self._listing(key, uuid)
-        if listing is None:
-            return get_one()
-        listed_again = False
+        listing = self._listing(key, uuid, first_is_get=True)
+        found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
+        return found if found is not None else get_one()
+
+    def read_guessing(self, uuid: str, key_for: Callable[[str], ListingKey], group_field: str,
+                      fetch_page: Callable[[dict[str, Any]], Page],
+                      get_one: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The object ``uuid`` when only its uuid is known (an import, a ``.get``): from the listing of the group
+        (``group_field``, a plan's data source) of the last object read this way, when it is there, else by
+        ``get_one()``, whose answer names the group to list for the next one. Imports arrive in the program's order,
+        a data source's plans together, so the guess is right but at each change of source."""
+        learning: threading.Event | None = None
+        for attempt in range(2):
+            group = self._last_group
+            if group is not None:
+                key = key_for(group)
+                listing = self._listing(key, uuid, first_is_get=False)
+                found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
+                if found is not None:
+                    return found
+            if attempt:
+                break
+            with self._lock:
+                if self._learning is None:
+                    learning = self._learning = threading.Event()
+                    break
+                other = self._learning
+            # Another read is asking by uuid after a miss (the program moved on to the next source): its answer
+            # names the source this one is likely in too, so wait for it rather than ask alongside it.
+            other.wait(LEARNING_WAIT_SECONDS)
+        try:
+            answer = get_one()
+            if isinstance(answer.get(group_field), str):
+                self._last_group = answer[group_field]
+            return answer
+        finally:
+            if learning is not None:
+                with self._lock:
+                    self._learning = None
+                learning.set()
+
+    def _from_listing(self, uuid: str, key: ListingKey, listing: _Listing,
+                      fetch_page: Callable[[dict[str, Any]], Page]) -> dict[str, Any] | None:
+        """``uuid`` from the listing, fetching its next pages while they pay; None when it cannot say."""
         with listing.lock:
             while True:
                 if uuid in listing.served:
-                    break  # another thread started the listing again meanwhile: ask on its own
+                    return None  # another thread started the listing again meanwhile: ask on its own
                 if uuid in listing.found:
                     listing.served.add(uuid)
                     self._count_answered()
                     return listing.found[uuid]
                 if listing.complete:
-                    if key.absence_is_gone:
-                        listing.served.add(uuid)
-                        self._count_answered()
-                        raise NotFoundError(f"{key.path} {uuid} is not in the complete listing of {key.path}"
-                                            f"{dict(key.filters) or ''}: it is gone", status=404)
-                    if listed_again:
-                        break
-                    # Only the program's word says it exists: it may be newer than the listing. List again, once.
-                    listing.restart(self._clock())
-                    listed_again = True
+                    if not key.absence_is_gone:
+                        return None
+                    listing.served.add(uuid)
+                    self._count_answered()
+                    raise NotFoundError(f"{key.path} {uuid} is not in the complete listing of {key.path}"
+                                        f"{dict(key.filters) or ''}: it is gone", status=404)
                 if not self._may_fetch():
-                    break
+                    return None
                 params: dict[str, Any] = {**dict(key.filters), "per_page": PER_PAGE}
                 if listing.cursor:
                     params["cursor"] = listing.cursor
@@ -111,7 +145,6 @@ class ListedReads:
                     listing.found.setdefault(str(item["uuid"]), dict(item))
                 listing.cursor = page.get("cursor")
                 listing.complete = not page.get("has_more") or not listing.cursor
-        return get_one()
 
     def forget_all(self) -> None:
         """Our own write may change any listing (deleting a data source deletes its plans, deleting a plan changes
@@ -121,15 +154,15 @@ class ListedReads:
             for key in self._listings:
                 self._listings[key] = _Listing(started=now)
 
-    def _listing(self, key: ListingKey, uuid: str) -> _Listing | None:
-        """The listing to read ``uuid`` from, or None for the first read of ``key`` (a GET). One that is stale, or
-        has already answered for ``uuid`` (asked again: the answer must be fresh), starts again."""
+    def _listing(self, key: ListingKey, uuid: str, *, first_is_get: bool) -> _Listing | None:
+        """The listing to read ``uuid`` from, or None for the first read of ``key`` when that is a GET. One that is
+        stale, or has already answered for ``uuid`` (asked again: the answer must be fresh), starts again."""
         now = self._clock()
         with self._lock:
             listing = self._listings.get(key)
             if listing is None:
-                self._listings[key] = _Listing(started=now)
-                return None
+                listing = self._listings[key] = _Listing(started=now)
+                return None if first_is_get else listing
             if now - listing.started > FRESH_SECONDS or uuid in listing.served:
                 listing = self._listings[key] = _Listing(started=now)
             return listing

@@ -45,10 +45,12 @@ def source_key(source: str) -> ListingKey:
     return ListingKey("/plans", "plans", (("data_source_uuid", source),))
 
 
-ACCOUNT = ListingKey("/plans", "plans", absence_is_gone=False)
-
-
-def read(reads: ListedReads, account: FakeAccount, uuid: str, key: ListingKey) -> dict[str, Any]:
+def read(reads: ListedReads, account: FakeAccount, uuid: str, key: ListingKey | None) -> dict[str, Any]:
+    """A read of a plan in the state (``key``: its source's listing), or with only its uuid (``key`` None)."""
+    if key is None:
+        return reads.read_guessing(uuid, lambda source: ListingKey("/plans", "plans", (("data_source_uuid", source),),
+                                                                   absence_is_gone=False),
+                                   "data_source_uuid", account.page, lambda: account.get(uuid))
     return reads.read(uuid, key, account.page, lambda: account.get(uuid))
 
 
@@ -73,7 +75,7 @@ def test_never_more_than_one_request_above_one_get_per_read_whatever_is_read() -
         account, reads = FakeAccount(sizes), ListedReads()
         uuids = rng.sample(sorted(account.plans), rng.randint(1, min(60, len(account.plans))))
         for uuid in uuids:
-            key = ACCOUNT if rng.random() < 0.3 else source_key(account.plans[uuid]["data_source_uuid"])
+            key = None if rng.random() < 0.3 else source_key(account.plans[uuid]["data_source_uuid"])
             assert read(reads, account, uuid, key) == account.plans[uuid]
         assert sum(account.requests.values()) <= len(uuids) + 1, (trial, sizes, account.requests)
 
@@ -97,16 +99,23 @@ def test_a_plan_absent_from_its_sources_complete_listing_is_gone() -> None:
     assert account.requests == {"get": 1, "page": 1}
 
 
-def test_absent_from_the_accounts_listing_is_listed_again_then_asked_for() -> None:
-    """An import names a uuid only the program vouches for: it may be newer than the listing."""
-    account, reads = FakeAccount({"ds_a": 10}), ListedReads()
-    read(reads, account, "pl_ds_a_0", ACCOUNT)
-    read(reads, account, "pl_ds_a_1", ACCOUNT)  # the account's listing, complete
-    account.plans["pl_new"] = {"uuid": "pl_new", "data_source_uuid": "ds_a", "name": "new"}
-    assert read(reads, account, "pl_new", ACCOUNT)["name"] == "new"  # listed again: there it is
+def test_imports_look_in_the_source_of_the_last_plan_imported() -> None:
+    """An import names only the plan: the first of each source is a GET, whose answer names the source whose
+    listing answers the next ones; the program imports a source's plans together."""
+    account, reads = FakeAccount({"ds_a": 300, "ds_b": 150, "ds_c": 1}), ListedReads()
+    for uuid in account.plans:
+        assert read(reads, account, uuid, None) == account.plans[uuid]
+    assert account.requests == {"get": 3, "page": 2 + 1}
     with pytest.raises(NotFoundError, match="gone"):
-        read(reads, account, "pl_never", ACCOUNT)  # listed again, then its own GET says 404
-    assert account.requests["get"] == 2
+        read(reads, account, "pl_never", None)  # not in the guessed source's listing: asked for, and 404
+
+
+def test_concurrent_imports_wait_for_the_one_that_learns_the_next_source() -> None:
+    account, reads = FakeAccount({f"ds{i}": 120 for i in range(5)}), ListedReads()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda uuid: read(reads, account, uuid, None), account.plans))
+    assert results == list(account.plans.values())
+    assert account.requests["page"] == 5 and account.requests["get"] <= 5 + 8
 
 
 def test_a_second_read_of_a_plan_is_fresh() -> None:
