@@ -1,6 +1,7 @@
 """What reads of plans cost since they are list-backed (``pulumi_chartmogul/api/listed_reads.py``): a GET or a share
 of a listing page, which one depending on the order the engine's concurrent reads arrive in. Tests count them as
-one figure, held to the provider's promise: never more requests than plans read (nor fewer than one)."""
+one figure, held to the provider's promise: never more than one request above one GET per plan read (nor fewer
+than one request): a listing page fetched before the reads it was for may answer none of them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def split_plan_reads(requests: Mapping[str, int]) -> tuple[int, Counter[str]]:
 
 
 def assert_plans_read(requests: Mapping[str, int], plans: int, others: Mapping[str, int]) -> None:
-    """``plans`` plans were read for at most one request each, and the other routes were exactly ``others``."""
+    """``plans`` plans were read for at most one request each (plus one), and the other routes were exactly
+    ``others``."""
     spent, rest = split_plan_reads(requests)
-    assert 1 <= spent <= plans, f"{spent} requests read {plans} plans: {dict(requests)}"
+    assert 1 <= spent <= plans + 1, f"{spent} requests read {plans} plans: {dict(requests)}"
     assert rest == Counter({route: count for route, count in others.items() if count}), dict(requests)

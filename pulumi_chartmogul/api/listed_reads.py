@@ -89,6 +89,9 @@ class ListedReads:
         a data source's plans together, so the guess is right but at each change of source."""
         learning: threading.Event | None = None
         for attempt in range(2):
+            listed = self._in_any_listing(uuid)
+            if listed is not None:
+                return listed
             group = self._last_group
             if group is not None:
                 key = key_for(group)
@@ -116,6 +119,20 @@ class ListedReads:
                 with self._lock:
                     self._learning = None
                 learning.set()
+
+    def _in_any_listing(self, uuid: str) -> dict[str, Any] | None:
+        """``uuid`` from whichever fresh listing already holds it (the engine runs several sources' imports at once,
+        so the last source learned is not always the right one); None when none does."""
+        now = self._clock()
+        with self._lock:
+            listings = [listing for listing in self._listings.values() if now - listing.started <= FRESH_SECONDS]
+        for listing in listings:
+            with listing.lock:
+                if uuid in listing.found and uuid not in listing.served:
+                    listing.served.add(uuid)
+                    self._count_answered()
+                    return listing.found[uuid]
+        return None
 
     def _from_listing(self, uuid: str, key: ListingKey, listing: _Listing,
                       fetch_page: Callable[[dict[str, Any]], Page]) -> dict[str, Any] | None:

@@ -152,3 +152,13 @@ def test_the_client_forgets_its_listings_before_any_write() -> None:
     for method in ("POST", "PATCH", "DELETE"):
         client.request(method, "/plans/pl_1")
     assert forgotten == ["all"] * 3
+
+
+def test_imports_of_two_sources_interleaved_are_answered_by_both_listings() -> None:
+    """The engine imports several sources' plans at once: a plan already on any listed page needs no request."""
+    account, reads = FakeAccount({"ds_a": 100, "ds_b": 100}), ListedReads()
+    a, b = (sorted(u for u in account.plans if account.plans[u]["data_source_uuid"] == s) for s in ("ds_a", "ds_b"))
+    for pair in zip(a, b, strict=True):
+        for uuid in pair:
+            assert read(reads, account, uuid, None) == account.plans[uuid]
+    assert sum(account.requests.values()) <= 8, account.requests
