@@ -217,8 +217,8 @@ class ChartMogulClient:
         if data_source_uuid:
             return self._listed.read(uuid, _plans_of(data_source_uuid), self._page("/plans"),
                                      lambda: self.get_plan(uuid))
-        return self._listed.read_guessing(uuid, lambda source: _plans_of(source, absence_is_gone=False),
-                                          "data_source_uuid", self._page("/plans"), lambda: self.get_plan(uuid))
+        return self._listed.read_guessing(uuid, _plans_of, "data_source_uuid", self._page("/plans"),
+                                          lambda: self.get_plan(uuid))
 
     def update_plan(self, uuid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         # The API answers 202 with the full, updated plan (https://dev.chartmogul.com/reference/plans/update).
@@ -280,8 +280,8 @@ class ChartMogulClient:
         return total if isinstance(total, int) and total > 0 else None
 
 
-def _plans_of(data_source_uuid: str, *, absence_is_gone: bool = True) -> ListingKey:
-    return ListingKey("/plans", "plans", (("data_source_uuid", data_source_uuid),), absence_is_gone)
+def _plans_of(data_source_uuid: str) -> ListingKey:
+    return ListingKey("/plans", "plans", (("data_source_uuid", data_source_uuid),))
 
 
 # One account lookup per provider process for each endpoint, key and allow-list: the host serves several calls at

@@ -47,8 +47,6 @@ class ListingKey:
     path: str
     items: str
     filters: tuple[tuple[str, str], ...] = ()
-    # Whether absence from the complete listing proves an object gone (a state read within its data source).
-    absence_is_gone: bool = True
 
 
 @dataclass
@@ -75,9 +73,10 @@ class ListedReads:
 
     def read(self, uuid: str, key: ListingKey, fetch_page: Callable[[dict[str, Any]], Page],
              get_one: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """The object ``uuid`` from ``key``'s listing when the rules above allow, else ``get_one()``."""
+        """The object ``uuid``, which belongs to ``key``'s listing (absent from it complete, it is gone), from that
+        listing when the rules above allow, else ``get_one()``."""
         listing = self._listing(key, uuid, first_is_get=True)
-        found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
+        found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page, absence_is_gone=True)
         return found if found is not None else get_one()
 
     def read_guessing(self, uuid: str, key_for: Callable[[str], ListingKey], group_field: str,
@@ -96,7 +95,8 @@ class ListedReads:
             if group is not None:
                 key = key_for(group)
                 listing = self._listing(key, uuid, first_is_get=False)
-                found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
+                found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page,
+                                                                        absence_is_gone=False)
                 if found is not None:
                     return found
             if attempt:
@@ -135,18 +135,19 @@ class ListedReads:
         return None
 
     def _from_listing(self, uuid: str, key: ListingKey, listing: _Listing,
-                      fetch_page: Callable[[dict[str, Any]], Page]) -> dict[str, Any] | None:
-        """``uuid`` from the listing, fetching its next pages while they pay; None when it cannot say."""
+                      fetch_page: Callable[[dict[str, Any]], Page], *, absence_is_gone: bool) -> dict[str, Any] | None:
+        """``uuid`` from the listing, fetching its next pages while they pay; None when it cannot say.
+        ``absence_is_gone``: the object is known to belong to the listing, so its absence from it complete is a 404."""
         with listing.lock:
             while True:
                 if uuid in listing.served:
-                    return None  # another thread started the listing again meanwhile: ask on its own
+                    return None  # this listing already answered for it once: a second read asks on its own
                 if uuid in listing.found:
                     listing.served.add(uuid)
                     self._count_answered()
                     return listing.found[uuid]
                 if listing.complete:
-                    if not key.absence_is_gone:
+                    if not absence_is_gone:
                         return None
                     listing.served.add(uuid)
                     self._count_answered()

@@ -299,7 +299,7 @@ class ChartMogulProvider(ResourceProvider):
                 raise self._configuration_error or ConfigurationError(
                     "the provider was not configured (configure() never ran)"
                 )
-            with _CLIENT_LOCK:  # the host calls in from 4 threads: build one client
+            with _CLIENT_LOCK:  # the host calls in from several threads: build one client
                 if self._client is None:
                     from ..api.client import ChartMogulClient
 

@@ -48,9 +48,7 @@ def source_key(source: str) -> ListingKey:
 def read(reads: ListedReads, account: FakeAccount, uuid: str, key: ListingKey | None) -> dict[str, Any]:
     """A read of a plan in the state (``key``: its source's listing), or with only its uuid (``key`` None)."""
     if key is None:
-        return reads.read_guessing(uuid, lambda source: ListingKey("/plans", "plans", (("data_source_uuid", source),),
-                                                                   absence_is_gone=False),
-                                   "data_source_uuid", account.page, lambda: account.get(uuid))
+        return reads.read_guessing(uuid, source_key, "data_source_uuid", account.page, lambda: account.get(uuid))
     return reads.read(uuid, key, account.page, lambda: account.get(uuid))
 
 
