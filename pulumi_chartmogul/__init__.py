@@ -12,25 +12,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._lazy import lazy_attributes
 from ._version import __version__
 
 if TYPE_CHECKING:
+    # What type checkers see: these names and no others, so `cm.Plna` is an error in the user's IDE.
     from .resources.data_source import DataSource, DataSourceArgs
     from .resources.plan import Plan, PlanArgs
     from .resources.plan_group import PlanGroup, PlanGroupArgs
+else:
+    # At run time the same names, loaded on first use (PEP 562). Kept out of the type checkers' sight: a module
+    # `__getattr__` would make every attribute of the package `Any` to them, typos included.
+    from ._lazy import lazy_attributes
 
-_RESOURCES = {
-    "DataSource": ".resources.data_source",
-    "DataSourceArgs": ".resources.data_source",
-    "Plan": ".resources.plan",
-    "PlanArgs": ".resources.plan",
-    "PlanGroup": ".resources.plan_group",
-    "PlanGroupArgs": ".resources.plan_group",
-}
+    _RESOURCES = {
+        "DataSource": ".resources.data_source",
+        "DataSourceArgs": ".resources.data_source",
+        "Plan": ".resources.plan",
+        "PlanArgs": ".resources.plan",
+        "PlanGroup": ".resources.plan_group",
+        "PlanGroupArgs": ".resources.plan_group",
+    }
 
-
-__getattr__ = lazy_attributes(__name__, _RESOURCES, globals())
+    __getattr__ = lazy_attributes(__name__, _RESOURCES, globals())
 
 
 __all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "PlanGroup", "PlanGroupArgs", "__version__"]

@@ -1,4 +1,8 @@
-"""Names a package hands on without importing their modules until first use (PEP 562 ``__getattr__``)."""
+"""Names a package hands on without importing their modules until first use (PEP 562 ``__getattr__``).
+
+A package sets its ``__getattr__`` from :func:`lazy_attributes` only at run time, in the ``else`` of an
+``if TYPE_CHECKING:`` that imports the same names plainly: a module ``__getattr__`` that type checkers see makes
+every attribute of the package ``Any`` to them, so a typo such as ``cm.Plna`` would pass unnoticed."""
 
 from __future__ import annotations
 

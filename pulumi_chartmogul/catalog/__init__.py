@@ -10,26 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_attributes
-
 if TYPE_CHECKING:
+    # What type checkers see: these names and no others (a module `__getattr__` would make any name `Any`).
     from .model import Catalog, CatalogDataSource, CatalogError, CatalogPlan, declare, load_catalog
     from .names import data_source_resource_name, plan_resource_name, slug
+else:
+    from .._lazy import lazy_attributes
 
-_PUBLIC = {
-    "Catalog": ".model",
-    "CatalogDataSource": ".model",
-    "CatalogError": ".model",
-    "CatalogPlan": ".model",
-    "declare": ".model",
-    "load_catalog": ".model",
-    "data_source_resource_name": ".names",
-    "plan_resource_name": ".names",
-    "slug": ".names",
-}
+    _PUBLIC = {
+        "Catalog": ".model",
+        "CatalogDataSource": ".model",
+        "CatalogError": ".model",
+        "CatalogPlan": ".model",
+        "declare": ".model",
+        "load_catalog": ".model",
+        "data_source_resource_name": ".names",
+        "plan_resource_name": ".names",
+        "slug": ".names",
+    }
 
-
-__getattr__ = lazy_attributes(__name__, _PUBLIC, globals())
+    __getattr__ = lazy_attributes(__name__, _PUBLIC, globals())
 
 
 __all__ = [
