@@ -5,7 +5,17 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_chartmogul.api.process_caches import reset_process_caches
 from testkit.emulator import Emulator, running_emulator
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches() -> Iterator[None]:
+    """Each test starts as a new provider process would: no account's pace, listings or verdict kept from another
+    test in this process."""
+    reset_process_caches()
+    yield
+    reset_process_caches()
 
 
 @pytest.fixture(scope="session")

@@ -290,6 +290,12 @@ _ACCOUNT_LOCK = threading.Lock()
 _ACCOUNT_VERDICTS: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 
 
+def forget_account_verdicts() -> None:
+    """Every account check's verdict, gone (``process_caches.py``): the next call asks ``GET /account`` again."""
+    with _ACCOUNT_LOCK:
+        _ACCOUNT_VERDICTS.clear()
+
+
 def _check_account(client: ChartMogulClient) -> None:
     """Raise :class:`AccountNotAllowedError` unless the client's account is one of ``allowed_account_ids``."""
     settings, scope = client.settings, client._account_scope

@@ -16,8 +16,11 @@ the reads to come: any page fetched before its reads arrive may turn out to answ
 - A later read that its listing has not yet answered fetches the listing's next page only while the pages fetched
   so far (in this process, for this account) have answered at least as many reads as there are pages; otherwise,
   or once the listing has run out, it is a plain GET. So pages never exceed the reads they answered, plus one.
-- An object absent from a complete listing of its data source is gone, as a 404 says (a plan cannot reappear under
-  its uuid, nor move to another source). Absent from a guessed source's listing, it is asked for by uuid.
+- Absence from a listing never drops an object by itself: a listing can miss an object that exists (a page shifted
+  under concurrent writes, a filter the API applies otherwise than we think), and a refresh that believed it would
+  silently lose the object from the stack. An object absent from a complete listing is asked for by uuid, and only
+  that GET's 404 says it is gone. That GET is the read's own request, so the bound below holds as it is: one request
+  above one GET per read, whatever vanished.
 - Every answer is served once: a second read of the same object starts its listing again. Pages are trusted for
   :data:`FRESH_SECONDS`, and any write through this process forgets every listing, so an
   answer is never older than the command that asked for it, nor than our own last change.
@@ -30,8 +33,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from .errors import NotFoundError
 
 PER_PAGE = 200
 FRESH_SECONDS = 30.0
@@ -73,52 +74,71 @@ class ListedReads:
 
     def read(self, uuid: str, key: ListingKey, fetch_page: Callable[[dict[str, Any]], Page],
              get_one: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """The object ``uuid``, which belongs to ``key``'s listing (absent from it complete, it is gone), from that
-        listing when the rules above allow, else ``get_one()``."""
+        """The object ``uuid``, which belongs to ``key``'s listing, from that listing when the rules above allow,
+        else ``get_one()`` (which raises :class:`~.errors.NotFoundError` when it is gone)."""
         listing = self._listing(key, uuid, first_is_get=True)
-        found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page, absence_is_gone=True)
+        found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
         return found if found is not None else get_one()
 
     def read_guessing(self, uuid: str, key_for: Callable[[str], ListingKey], group_field: str,
                       fetch_page: Callable[[dict[str, Any]], Page],
                       get_one: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """The object ``uuid`` when only its uuid is known (an import, a ``.get``): from the listing of the group
-        (``group_field``, a plan's data source) of the last object read this way, when it is there, else by
-        ``get_one()``, whose answer names the group to list for the next one. Imports arrive in the program's order,
-        a data source's plans together, so the guess is right but at each change of source."""
-        learning: threading.Event | None = None
-        for attempt in range(2):
-            listed = self._in_any_listing(uuid)
-            if listed is not None:
-                return listed
-            group = self._last_group
-            if group is not None:
-                key = key_for(group)
-                listing = self._listing(key, uuid, first_is_get=False)
-                found = None if listing is None else self._from_listing(uuid, key, listing, fetch_page,
-                                                                        absence_is_gone=False)
-                if found is not None:
-                    return found
-            if attempt:
-                break
-            with self._lock:
-                if self._learning is None:
-                    learning = self._learning = threading.Event()
-                    break
-                other = self._learning
+        """The object ``uuid`` when only its uuid is known (an import, a ``.get``): from a listing when one holds it,
+        else by ``get_one()``, whose answer names the group (``group_field``, a plan's data source) to list for the
+        next one. Imports arrive in the program's order, a data source's plans together, so the guess is right but
+        at each change of source."""
+        found = self._from_known_listings(uuid, key_for, fetch_page)
+        if found is not None:
+            return found
+        learning = self._start_learning()
+        if learning is None:
             # Another read is asking by uuid after a miss (the program moved on to the next source): its answer
             # names the source this one is likely in too, so wait for it rather than ask alongside it.
-            other.wait(LEARNING_WAIT_SECONDS)
+            self._wait_for_learning()
+            found = self._from_known_listings(uuid, key_for, fetch_page)
+            if found is not None:
+                return found
         try:
-            answer = get_one()
-            if isinstance(answer.get(group_field), str):
-                self._last_group = answer[group_field]
-            return answer
+            return self._get_and_learn(get_one, group_field)
         finally:
             if learning is not None:
-                with self._lock:
-                    self._learning = None
-                learning.set()
+                self._end_learning(learning)
+
+    def _from_known_listings(self, uuid: str, key_for: Callable[[str], ListingKey],
+                             fetch_page: Callable[[dict[str, Any]], Page]) -> dict[str, Any] | None:
+        """``uuid`` from a fresh listing that already holds it, else from the listing of the last group learned (its
+        next pages fetched while they pay); None when neither can say."""
+        listed = self._in_any_listing(uuid)
+        if listed is not None or self._last_group is None:
+            return listed
+        key = key_for(self._last_group)
+        listing = self._listing(key, uuid, first_is_get=False)
+        return None if listing is None else self._from_listing(uuid, key, listing, fetch_page)
+
+    def _start_learning(self) -> threading.Event | None:
+        """This read's event when it is the one to ask by uuid and learn the next group; None when another is."""
+        with self._lock:
+            if self._learning is not None:
+                return None
+            self._learning = threading.Event()
+            return self._learning
+
+    def _wait_for_learning(self) -> None:
+        with self._lock:
+            other = self._learning
+        if other is not None:
+            other.wait(LEARNING_WAIT_SECONDS)
+
+    def _end_learning(self, learning: threading.Event) -> None:
+        with self._lock:
+            self._learning = None
+        learning.set()
+
+    def _get_and_learn(self, get_one: Callable[[], dict[str, Any]], group_field: str) -> dict[str, Any]:
+        answer = get_one()
+        if isinstance(answer.get(group_field), str):
+            self._last_group = answer[group_field]
+        return answer
 
     def _in_any_listing(self, uuid: str) -> dict[str, Any] | None:
         """``uuid`` from whichever fresh listing already holds it (the engine runs several sources' imports at once,
@@ -135,9 +155,9 @@ class ListedReads:
         return None
 
     def _from_listing(self, uuid: str, key: ListingKey, listing: _Listing,
-                      fetch_page: Callable[[dict[str, Any]], Page], *, absence_is_gone: bool) -> dict[str, Any] | None:
-        """``uuid`` from the listing, fetching its next pages while they pay; None when it cannot say.
-        ``absence_is_gone``: the object is known to belong to the listing, so its absence from it complete is a 404."""
+                      fetch_page: Callable[[dict[str, Any]], Page]) -> dict[str, Any] | None:
+        """``uuid`` from the listing, fetching its next pages while they pay; None when it cannot say, which includes
+        an object absent from the complete listing (asked for by uuid: absence is a hint, never proof)."""
         with listing.lock:
             while True:
                 if uuid in listing.served:
@@ -146,23 +166,20 @@ class ListedReads:
                     listing.served.add(uuid)
                     self._count_answered()
                     return listing.found[uuid]
-                if listing.complete:
-                    if not absence_is_gone:
-                        return None
-                    listing.served.add(uuid)
-                    self._count_answered()
-                    raise NotFoundError(f"{key.path} {uuid} is not in the complete listing of {key.path}"
-                                        f"{dict(key.filters) or ''}: it is gone", status=404)
-                if not self._may_fetch():
+                if listing.complete or not self._may_fetch():
                     return None
-                params: dict[str, Any] = {**dict(key.filters), "per_page": PER_PAGE}
-                if listing.cursor:
-                    params["cursor"] = listing.cursor
-                page = fetch_page(params)
-                for item in page.get(key.items, []):
-                    listing.found.setdefault(str(item["uuid"]), dict(item))
-                listing.cursor = page.get("cursor")
-                listing.complete = not page.get("has_more") or not listing.cursor
+                self._fetch_next_page(key, listing, fetch_page)
+
+    @staticmethod
+    def _fetch_next_page(key: ListingKey, listing: _Listing, fetch_page: Callable[[dict[str, Any]], Page]) -> None:
+        params: dict[str, Any] = {**dict(key.filters), "per_page": PER_PAGE}
+        if listing.cursor:
+            params["cursor"] = listing.cursor
+        page = fetch_page(params)
+        for item in page.get(key.items, []):
+            listing.found.setdefault(str(item["uuid"]), dict(item))
+        listing.cursor = page.get("cursor")
+        listing.complete = not page.get("has_more") or not listing.cursor
 
     def forget_all(self) -> None:
         """Our own write may change any listing (deleting a data source deletes its plans, deleting a plan changes
@@ -208,3 +225,9 @@ def listed_reads_for(account: object) -> ListedReads:
         if found is None:
             found = _BY_ACCOUNT[account] = ListedReads()
         return found
+
+
+def forget_accounts() -> None:
+    """Every account's listings, gone (``process_caches.py``)."""
+    with _LOCK:
+        _BY_ACCOUNT.clear()

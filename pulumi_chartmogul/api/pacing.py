@@ -67,3 +67,9 @@ def pace_for(scope: object, requests_per_second: float) -> AccountPace:
         if pace is None:
             pace = _PACES[(scope, requests_per_second)] = AccountPace(requests_per_second)
         return pace
+
+
+def forget_paces() -> None:
+    """Every account's pace, gone (``process_caches.py``)."""
+    with _PACES_LOCK:
+        _PACES.clear()

@@ -279,6 +279,9 @@ class ApiGate:
             await self.routes(scope, receive, _swallow)
             await _drop_connection(send)
             return
+        if fault is not None and fault.mode == "omit":
+            await self.routes(scope, receive, _omitting(fault.omit, send_with_version))
+            return
         await self.routes(scope, receive, send_with_version)
 
 
@@ -315,6 +318,34 @@ async def _buffered(receive: Receive) -> Receive:
 
 async def _swallow(message: Message) -> None:
     return None
+
+
+def _omitting(uuids: frozenset[str], send: Send) -> Send:
+    """A ``send`` that answers a listing without the items whose uuid is in ``uuids`` (its cursor and ``has_more``
+    untouched): a page that misses objects that exist, as one shifted under concurrent writes would."""
+    start: list[Message] = []
+    chunks: list[bytes] = []
+
+    async def send_without(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.append(message)  # held back, with the body: its length changes
+            return
+        if message["type"] != "http.response.body" or not start:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = json.loads(b"".join(chunks) or b"null")
+        if isinstance(body, dict):
+            body = {key: [item for item in value if not (isinstance(item, dict) and item.get("uuid") in uuids)]
+                    if isinstance(value, list) else value for key, value in body.items()}
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        headers = [(name, value) for name, value in start[0].get("headers", []) if name.lower() != b"content-length"]
+        await send({**start[0], "headers": [*headers, (b"content-length", str(len(payload)).encode())]})
+        await send({"type": "http.response.body", "body": payload})
+
+    return send_without
 
 
 async def _drop_connection(send: Send) -> None:

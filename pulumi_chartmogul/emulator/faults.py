@@ -7,9 +7,9 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-FaultMode = Literal["respond", "commit_then_drop", "delay"]
+FaultMode = Literal["respond", "commit_then_drop", "delay", "omit"]
 
 
 class FaultRule(BaseModel):
@@ -25,6 +25,14 @@ class FaultRule(BaseModel):
     probability: float = Field(default=1.0, ge=0.0, le=1.0)
     retry_after: int | None = Field(default=None, ge=0)
     delay_ms: int = Field(default=0, ge=0, le=600_000)
+    omit: list[str] = Field(default_factory=list,
+                            description="for omit: the uuids a listing leaves out of its answer, though they exist")
+
+    @model_validator(mode="after")
+    def _omit_names_what(self) -> FaultRule:
+        if (self.mode == "omit") != bool(self.omit):
+            raise ValueError("`omit` (a list of uuids) is required with mode omit, and only with it")
+        return self
 
     def matches(self, method: str, template: str, path: str) -> bool:
         if self.method != "*" and self.method.upper() != method.upper():
@@ -47,6 +55,7 @@ class Fault:
     status: int
     retry_after: int | None
     delay_ms: int
+    omit: frozenset[str] = frozenset()
 
 
 class FaultRules:
@@ -84,7 +93,7 @@ class FaultRules:
                     continue
                 if left is not None:
                     self._remaining[index] = left - 1
-                return Fault(rule.mode, rule.status, rule.retry_after, rule.delay_ms)
+                return Fault(rule.mode, rule.status, rule.retry_after, rule.delay_ms, frozenset(rule.omit))
         return None
 
     def reset(self) -> None:

@@ -36,7 +36,7 @@ def test_rules_are_listed_with_defaults_and_remaining_uses(emulator: Emulator) -
         "rules": [{"method": "POST", "path": "/v1/plans", "mode": "respond"}],
     })
     expected_rule = {"method": "POST", "path": "/v1/plans", "mode": "respond", "status": 503, "times": 1,
-                     "probability": 1.0, "retry_after": None, "delay_ms": 0}
+                     "probability": 1.0, "retry_after": None, "delay_ms": 0, "omit": []}
     assert posted.status_code == 200
     assert posted.json()["rules"] == [expected_rule]
     assert _faults(emulator)["rules"] == [expected_rule]
@@ -52,8 +52,11 @@ def test_rules_are_listed_with_defaults_and_remaining_uses(emulator: Emulator) -
         {"method": "GET", "path": "/v1/ping", "mode": "respond", "status": 99},
         {"method": "GET", "path": "/v1/ping", "mode": "respond", "probability": 1.5},
         {"method": "GET", "path": "/v1/ping", "mode": "respond", "colour": "red"},
+        {"method": "GET", "path": "/v1/plans", "mode": "omit"},
+        {"method": "GET", "path": "/v1/plans", "mode": "respond", "omit": ["pl_x"]},
     ],
-    ids=["unknown-mode", "no-mode", "bad-status", "bad-probability", "unknown-field"],
+    ids=["unknown-mode", "no-mode", "bad-status", "bad-probability", "unknown-field", "omit-without-uuids",
+         "uuids-without-omit"],
 )
 def test_invalid_rules_are_refused(emulator: Emulator, rule: dict[str, Any]) -> None:
     response = requests.post(f"{emulator.base}/_emulator/faults", json={"rules": [rule]}, timeout=10)
@@ -122,6 +125,26 @@ def test_commit_then_drop_loses_the_response_but_not_the_write(emulator: Emulato
     # The rule is used up: a retry now meets the duplicate check, as it would on the real API.
     retry = emulator.api("POST", "/plans", json={**PLAN, "data_source_uuid": source["uuid"], "external_id": "lost"})
     assert retry.status_code == 422
+
+
+def test_omit_leaves_existing_objects_out_of_a_listing_and_nothing_else(emulator: Emulator,
+                                                                        make_source: MakeSource) -> None:
+    source = make_source()
+    made = [emulator.api("POST", "/plans", json={**PLAN, "data_source_uuid": source["uuid"], "external_id": f"p{i}"})
+            .json() for i in range(3)]
+    hidden = made[1]["uuid"]
+    emulator.set_faults([{"method": "GET", "path": "/v1/plans", "mode": "omit", "omit": [hidden], "times": 1}])
+    listed = emulator.api("GET", "/plans", params={"data_source_uuid": source["uuid"]})
+    unfaulted = emulator.api("GET", "/plans", params={"data_source_uuid": source["uuid"]})
+    assert listed.status_code == 200
+    assert listed.headers["content-type"] == unfaulted.headers["content-type"]
+    body = listed.json()
+    assert [plan["uuid"] for plan in body["plans"]] == [made[0]["uuid"], made[2]["uuid"]]
+    assert body["has_more"] is False
+    assert int(listed.headers["content-length"]) == len(listed.content)
+    # The object itself is there, and the next listing (the rule used up) shows it again.
+    assert emulator.api("GET", f"/plans/{hidden}").json() == made[1]
+    assert [plan["uuid"] for plan in unfaulted.json()["plans"]] == [plan["uuid"] for plan in made]
 
 
 def test_commit_then_drop_on_delete_and_patch(emulator: Emulator, make_source: MakeSource) -> None:

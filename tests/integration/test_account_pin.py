@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_chartmogul.api import client as client_module
 from pulumi_chartmogul.api.client import ChartMogulClient
 from pulumi_chartmogul.api.errors import AccountNotAllowedError
 from pulumi_chartmogul.api.settings import Settings
@@ -20,14 +19,6 @@ from testkit.emulator import Emulator, running_emulator
 KEY = "pin-test-key"
 PROD, OTHER = "acct_11111111-0000-4000-8000-000000000001", "acct_22222222-0000-4000-8000-000000000002"
 ACCOUNT_ROUTE = "GET /v1/account"
-
-
-@pytest.fixture(autouse=True)
-def fresh_verdicts() -> Iterator[None]:
-    """Each test starts as a new provider process would: no account looked up yet."""
-    client_module._ACCOUNT_VERDICTS.clear()
-    yield
-    client_module._ACCOUNT_VERDICTS.clear()
 
 
 @pytest.fixture(scope="module")

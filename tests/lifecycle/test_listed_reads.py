@@ -58,3 +58,32 @@ def test_import_then_refresh_of_400_plans_costs_pages_and_stays_exact(emulator: 
     assert all(names[uuid] == plans[uuid]["name"] for uuid in names if uuid not in edited)
     assert sum(spent.values()) <= len(plans) / 20, spent  # each source's plans: 1 page, and a few GETs
     assert spent["GET /v1/plans"] >= SOURCES
+
+
+def test_a_refresh_keeps_a_plan_its_listing_misses_and_drops_one_deleted_for_real(emulator: Emulator) -> None:
+    made = emulator.seed([{"name": "Billing", "plans": [
+        {"name": f"Plan {i}", "interval_count": 1, "interval_unit": "month", "external_id": f"p{i:03d}"}
+        for i in range(40)]}])
+    uuids = [p["uuid"] for p in made["plans"]]
+    config = host_config(emulator, API_KEY, timeoutSeconds="10")
+    with ProviderHost(config, module=IMPORTING_HOST) as host:
+        states = [state for state in (host.read_for_import(PLAN, f"plan-{uuid}", uuid) for uuid in uuids)
+                  if state is not None]
+    assert len(states) == len(uuids)
+
+    # The listings leave out one plan that exists (a page shifted under concurrent writes) and one that was deleted.
+    missed, deleted = uuids[5], uuids[20]
+    emulator.api("DELETE", f"/plans/{deleted}", key=API_KEY).raise_for_status()
+    emulator.set_faults([{"method": "GET", "path": "/v1/plans", "mode": "omit", "omit": [missed], "times": None}])
+    before = routes(emulator)
+    with ProviderHost(config, module=IMPORTING_HOST) as host, ThreadPoolExecutor(ENGINE_THREADS) as engine:
+        refreshed = dict(zip(uuids, engine.map(host.read, states), strict=True))
+    spent = routes(emulator) - before
+
+    assert {uuid for uuid, state in refreshed.items() if state is None} == {deleted}
+    kept = refreshed[missed]
+    assert kept is not None and kept.outputs["external_id"] == "p005"
+    assert spent["GET /v1/plans"] >= 1  # the refresh was list-backed, so the listing's miss was met
+    # Each plan the listing did not hold (the missed one, the deleted one) cost its own GET, within the promise.
+    assert spent["GET /v1/plans/{uuid}"] >= 2
+    assert sum(spent.values()) <= len(uuids) + 1, spent
