@@ -49,10 +49,11 @@ against an unchanged account prints the same bytes. The catalog is validated wit
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from ..api.client import MAX_PER_PAGE, ChartMogulClient
 from ..api.settings import CONFIG_ALLOWED_ACCOUNT_IDS
@@ -64,7 +65,6 @@ OWN_SYSTEMS = frozenset({"Custom", "Import API"})
 PLAN_FIELDS = ("name", "interval_count", "interval_unit", "external_id")
 
 Note = Callable[[str], None]
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
 
 class ExportError(Exception):
@@ -257,13 +257,16 @@ def validate(export: Export) -> None:
 # -- output ---------------------------------------------------------------------------------------
 
 
-def _represent_dict(dumper: Any, data: dict[str, Any]) -> Any:
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper with the mappings below; its own class, so ``yaml.SafeDumper`` stays as it was."""
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.MappingNode:
     # Block style, but a plan (or a group member) on one line: one line per plan in a diff.
     flow = not any(isinstance(value, dict | list) for value in data.values())
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
 
-_Dumper: Any = type("_Dumper", (yaml.SafeDumper,), {})
 _Dumper.add_representer(dict, _represent_dict)
 
 

@@ -14,9 +14,9 @@ the stack file or as this file unchanged::
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
+
+import yaml
 
 from .model import Catalog, CatalogError, load_catalog
 from .names import CATALOG_KEY, GROUPS_KEY
@@ -28,7 +28,6 @@ STACK_CONFIG_LIMIT = 96 * 1024
 
 def read_catalog_file(path: str | Path) -> tuple[object, object]:
     """The raw catalog and plan groups sections of the file (for :func:`load_catalog`)."""
-    yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

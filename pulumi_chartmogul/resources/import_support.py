@@ -96,9 +96,7 @@ def import_problem(start: Path | None = None) -> str | None:
 @functools.cache
 def _named_host(project: Path, _modified: int) -> Path | str:
     """The folder ``project`` names as the ``pulumi-python`` provider, or why there is none."""
-    import importlib
-
-    yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+    import yaml  # only when a program imports by uuid
 
     try:
         document: Any = yaml.safe_load(project.read_text())
