@@ -1,0 +1,37 @@
+"""``make acceptance``: the lifecycle against the account of ``CHARTMOGUL_API_KEY``, or a refusal saying why.
+
+``python -m tests.acceptance [PYTEST ARGS]`` checks the guard (``target.account_target``) first: without
+``CHARTMOGUL_ACCEPTANCE=1``, ``CHARTMOGUL_API_KEY`` and ``CHARTMOGUL_ALLOWED_ACCOUNT_IDS`` it prints every missing
+one and exits with status 2, having sent nothing. Otherwise it runs the lifecycle test's ``account`` case alone
+(the emulator's runs in ``make test``) and exits with pytest's status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .target import Refused, account_target
+
+EXIT_REFUSED = 2
+LIFECYCLE = Path(__file__).resolve().parent / "test_lifecycle.py"
+
+
+def main(argv: Sequence[str]) -> int:
+    try:
+        target = account_target(os.environ)
+    except Refused as exc:
+        print(f"make acceptance: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Acceptance run against {target.endpoint}, pinned to {', '.join(target.allowed_account_ids)}.",
+          flush=True)
+    import pytest
+
+    return int(pytest.main(["-p", "no:cacheprovider", "-rA", "-s", f"{LIFECYCLE}::test_lifecycle[account]",
+                            *argv]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
