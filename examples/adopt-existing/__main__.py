@@ -6,6 +6,8 @@ name and interval. After the first ``pulumi up`` they are ordinary resources: th
 ``pulumi destroy`` would delete them, which is why these carry ``retain_on_delete``.
 """
 
+from typing import Literal
+
 import pulumi
 
 from pulumi_chartmogul import DataSource, Plan
@@ -15,7 +17,7 @@ keep = pulumi.ResourceOptions(retain_on_delete=True)
 legacy = DataSource("legacy-billing", name="Legacy billing", adopt=True, opts=keep)
 
 # (external id as it exists in ChartMogul, declared name, interval count, unit)
-EXISTING_PLANS = [
+EXISTING_PLANS: list[tuple[str, str, int, Literal["day", "month", "year"]]] = [
     ("legacy_basic", "Basic", 1, "month"),
     ("legacy_plus", "Plus", 1, "month"),
     ("legacy_annual", "Annual", 1, "year"),

@@ -9,6 +9,7 @@ second and third positions take nothing else: before 0.2.0 they took properties 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any
 
 import pulumi
@@ -33,6 +34,15 @@ def call_properties(kind: str, resource_name: object, args: object, opts: object
     properties = {f.name: getattr(args, f.name) for f in dataclasses.fields(args_type)} if args is not None else {}
     properties.update({key: value for key, value in keywords.items() if value is not None})
     return properties
+
+
+def flag(value: pulumi.Input[bool] | None) -> pulumi.Input[bool]:
+    """A switch (``adopt``, ``force_destroy``) as it is registered: a plain value as a bool, None (not given) as
+    False, an Output or awaitable as it is, for the engine to resolve and the provider's check to validate (``bool()``
+    of an Output would always be True)."""
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return value
+    return bool(value)
 
 
 def _described(value: object) -> str:

@@ -18,7 +18,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, Upda
 from pulumi.runtime.rpc import contains_unknowns
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
-from .calling import call_properties
+from .calling import call_properties, flag
 from .import_support import require_import_support
 from .protection import forced, refuse_if_it_holds_customers
 
@@ -143,8 +143,8 @@ class DataSourceArgs:
     """Arguments of :class:`DataSource`: ``DataSource("billing", DataSourceArgs(name="Billing"), opts)``."""
 
     name: pulumi.Input[str] | None = None
-    adopt: bool = False
-    force_destroy: bool = False
+    adopt: pulumi.Input[bool] = False
+    force_destroy: pulumi.Input[bool] = False
 
 
 class DataSource(Resource, module="chartmogul", name="DataSource"):
@@ -170,23 +170,25 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         name: pulumi.Input[str] | None = None,
-        adopt: bool | None = None,
-        force_destroy: bool | None = None,
+        adopt: pulumi.Input[bool] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
     ) -> None:
         given = call_properties("DataSource", resource_name, args, opts, DataSourceArgs, name=name, adopt=adopt,
                                 force_destroy=force_destroy)
         name, adopt, force_destroy = given.get("name"), given.get("adopt"), given.get("force_destroy")
         props = {
             "name": resource_name if name is None else name,
-            "adopt": bool(adopt),
+            "adopt": flag(adopt),
             "uuid": None,
             "system": None,
             "status": None,
             "created_at": None,
         }
-        if force_destroy:
-            # Only when set: a source without it has the inputs (and the preview output) it always had.
-            props["force_destroy"] = True
+        force_destroy = flag(force_destroy)
+        if force_destroy is not False:
+            # Only when set (or not known yet: an Output, which the provider's check leaves out when it is False): a
+            # source without it has the inputs (and the preview output) it always had.
+            props["force_destroy"] = force_destroy
         require_import_support("DataSource", resource_name, opts)
         super().__init__(DataSourceProvider(), resource_name, props, opts)
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
-from .calling import call_properties
+from .calling import call_properties, flag
 from .import_support import require_import_support
+
+if TYPE_CHECKING:
+    # Literal["day", "month", "year"], for the signatures only: importing specs loads pydantic (_base.py says why not)
+    from .specs import IntervalUnit
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -90,9 +94,9 @@ class PlanArgs:
     data_source_uuid: pulumi.Input[str]
     name: pulumi.Input[str]
     interval_count: pulumi.Input[int]
-    interval_unit: pulumi.Input[str]
+    interval_unit: pulumi.Input[IntervalUnit]
     external_id: pulumi.Input[str] | None = None
-    adopt: bool = False
+    adopt: pulumi.Input[bool] = False
 
 
 class Plan(Resource, module="chartmogul", name="Plan"):
@@ -119,9 +123,9 @@ class Plan(Resource, module="chartmogul", name="Plan"):
         data_source_uuid: pulumi.Input[str] | None = None,
         name: pulumi.Input[str] | None = None,
         interval_count: pulumi.Input[int] | None = None,
-        interval_unit: pulumi.Input[str] | None = None,
+        interval_unit: pulumi.Input[IntervalUnit] | None = None,
         external_id: pulumi.Input[str] | None = None,
-        adopt: bool | None = None,
+        adopt: pulumi.Input[bool] | None = None,
     ) -> None:
         given = call_properties("Plan", resource_name, args, opts, PlanArgs, data_source_uuid=data_source_uuid,
                                 name=name, interval_count=interval_count, interval_unit=interval_unit,
@@ -134,7 +138,7 @@ class Plan(Resource, module="chartmogul", name="Plan"):
         props = {
             **required,
             "external_id": resource_name if given.get("external_id") is None else given["external_id"],
-            "adopt": bool(given.get("adopt")),
+            "adopt": flag(given.get("adopt")),
             "uuid": None,
         }
         require_import_support("Plan", resource_name, opts)

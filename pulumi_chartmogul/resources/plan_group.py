@@ -25,7 +25,7 @@ from ._base import (
     delete_confirmed,
     read_existing,
 )
-from .calling import call_properties
+from .calling import call_properties, flag
 from .import_support import require_import_support
 
 POLICY = FieldPolicy(
@@ -145,7 +145,7 @@ class PlanGroupArgs:
 
     plans: pulumi.Input[Sequence[pulumi.Input[str]]]
     name: pulumi.Input[str] | None = None
-    adopt: bool = False
+    adopt: pulumi.Input[bool] = False
 
 
 class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
@@ -169,7 +169,7 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
         *,
         name: pulumi.Input[str] | None = None,
         plans: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        adopt: bool | None = None,
+        adopt: pulumi.Input[bool] | None = None,
     ) -> None:
         given = call_properties("PlanGroup", resource_name, args, opts, PlanGroupArgs, name=name, plans=plans,
                                 adopt=adopt)
@@ -179,7 +179,7 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
         props = {
             "name": resource_name if name is None else name,
             "plans": plans,
-            "adopt": bool(adopt),
+            "adopt": flag(adopt),
             "uuid": None,
             "plans_count": None,
         }
