@@ -84,6 +84,17 @@ examples-dev: $(STAMP)
 demo: $(STAMP) pulumi-cli
 	$(PY) -m pulumi_chartmogul.commands.demo
 
+# The acceptance suite (tests/acceptance) against the account of CHARTMOGUL_API_KEY: refused, saying why, unless
+# CHARTMOGUL_ACCEPTANCE=1 and CHARTMOGUL_ALLOWED_ACCOUNT_IDS are set too. `make test` runs it against the emulator.
+# `make sweep` lists what runs left there (names pcm-acc-...); CONFIRM=1 deletes it, SWEEP_PREFIX= narrows it.
+.PHONY: acceptance sweep
+CONFIRM ?=
+SWEEP_PREFIX ?=
+acceptance: $(STAMP)
+	$(PY) -m tests.acceptance
+sweep: $(STAMP)
+	$(PY) -m tests.acceptance.sweep $(if $(filter 1,$(CONFIRM)),--yes) $(if $(SWEEP_PREFIX),--prefix $(SWEEP_PREFIX))
+
 # The rows measured through the real CLI need one; without it they say so and the rest is measured.
 bench: $(STAMP)
 	@bash tools/pulumi-cli.sh >/dev/null || echo "(no Pulumi CLI: the bench's real-CLI rows will say so)"

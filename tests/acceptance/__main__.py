@@ -2,8 +2,9 @@
 
 ``python -m tests.acceptance [PYTEST ARGS]`` checks the guard (``target.account_target``) first: without
 ``CHARTMOGUL_ACCEPTANCE=1``, ``CHARTMOGUL_API_KEY`` and ``CHARTMOGUL_ALLOWED_ACCOUNT_IDS`` it prints every missing
-one and exits with status 2, having sent nothing. Otherwise it runs the lifecycle test's ``account`` case alone
-(the emulator's runs in ``make test``) and exits with pytest's status.
+one and exits with status 2, having sent nothing. Otherwise it gets a Pulumi CLI as ``make pulumi-cli`` does (none:
+status 2 and why), then runs the lifecycle test's ``account`` case alone (the emulator's runs in ``make test``) and
+exits with pytest's status.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pulumi_chartmogul.commands import pulumi_cli
+
 from .target import Refused, account_target
 
 EXIT_REFUSED = 2
 LIFECYCLE = Path(__file__).resolve().parent / "test_lifecycle.py"
+REPO = LIFECYCLE.parents[2]
 
 
 def main(argv: Sequence[str]) -> int:
@@ -24,6 +28,10 @@ def main(argv: Sequence[str]) -> int:
         target = account_target(os.environ)
     except Refused as exc:
         print(f"make acceptance: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if pulumi_cli.obtain(REPO) is None:
+        print("make acceptance: no Pulumi CLI could be had (`make pulumi-cli` says why); the suite runs through it",
+              file=sys.stderr)
         return EXIT_REFUSED
     print(f"Acceptance run against {target.endpoint}, pinned to {', '.join(target.allowed_account_ids)}.",
           flush=True)
