@@ -36,6 +36,12 @@ class Emulator:
         response.raise_for_status()
         return dict(response.json())
 
+    def advance_clock(self, seconds: float) -> float:
+        """``POST /_emulator/clock``: the rate window sees ``seconds`` pass at once; how far it has moved in all."""
+        response = requests.post(f"{self.base}/_emulator/clock", json={"seconds": seconds}, timeout=10)
+        response.raise_for_status()
+        return float(response.json()["advanced_seconds"])
+
     def set_faults(self, rules: list[dict[str, Any]], seed: int | None = None) -> None:
         response = requests.post(f"{self.base}/_emulator/faults", json={"seed": seed, "rules": rules}, timeout=10)
         response.raise_for_status()

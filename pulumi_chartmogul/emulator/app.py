@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -26,6 +27,9 @@ from .account import Account, add_account_route
 from .controls import Controls
 from .customers import add_customer_routes
 from .faults import Fault, FaultSet
+from .plan_group_routes import add_plan_group_routes
+from .plan_groups import PlanGroups
+from .seed import add_seed_route
 from .store import ApiProblem, Store
 from .wire import JSON, RAILS_JSON, flag, json_body, page_body, paging
 
@@ -56,15 +60,10 @@ def build_routes(store: Store, controls: Controls, account: Account | None = Non
     _add_error_handlers(app)
     _add_data_source_routes(app, store)
     _add_plan_routes(app, store)
-    from .plan_group_routes import add_plan_group_routes  # imports this module: loaded once both exist
-    from .plan_groups import PlanGroups
-
     add_plan_group_routes(app, PlanGroups(store))
     add_customer_routes(app, store)
     add_account_route(app, account or Account())
     _add_admin_routes(app, store, controls)
-    from .seed import add_seed_route
-
     add_seed_route(app, store)
     return app
 
@@ -152,6 +151,14 @@ def _add_plan_routes(app: FastAPI, store: Store) -> None:
         return Response(status_code=204)
 
 
+class ClockAdvance(BaseModel):
+    """``POST /_emulator/clock``: how far to move the limits' clock forward."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seconds: float = Field(ge=0, le=86_400)
+
+
 def _add_admin_routes(app: FastAPI, store: Store, controls: Controls) -> None:
     @app.post("/_emulator/reset")
     def reset() -> dict[str, bool]:
@@ -162,6 +169,10 @@ def _add_admin_routes(app: FastAPI, store: Store, controls: Controls) -> None:
     @app.get("/_emulator/stats")
     def stats() -> dict[str, object]:
         return controls.stats()
+
+    @app.post("/_emulator/clock")
+    def advance_clock(advance: ClockAdvance) -> dict[str, float]:
+        return {"advanced_seconds": controls.advance_clock(advance.seconds)}
 
     @app.get("/_emulator/faults")
     def get_faults() -> FaultSet:

@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 
 from .faults import Fault, FaultRules, FaultSet
-from .limits import Limits
+from .limits import Clock, Limits
 
 # ``by_status``'s key for a request that got no answer at all: a ``commit_then_drop`` fault reset its connection, or
 # the client went away before the answer started.
@@ -16,8 +16,10 @@ NO_ANSWER = "none"
 
 
 class Controls:
-    def __init__(self, rate_limit: int | None = None, max_connections: int | None = None) -> None:
-        self.limits = Limits(rate_limit, max_connections)
+    def __init__(self, rate_limit: int | None = None, max_connections: int | None = None,
+                 clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.limits = Limits(rate_limit, max_connections, self.clock)
         self.rules = FaultRules()
         self._lock = threading.Lock()
         self._stats: Counter[str] = Counter()
@@ -57,8 +59,13 @@ class Controls:
     def leave(self) -> None:
         self.limits.leave()
 
+    def advance_clock(self, seconds: float) -> float:
+        """Move the limits' clock forward (``POST /_emulator/clock``); how far it has been moved in all."""
+        return self.clock.advance(seconds)
+
     def reset(self) -> None:
-        """Counts, rules and the rate window start again (the limits themselves stay)."""
+        """Counts, rules and the rate window start again (the limits themselves stay, and the clock never goes
+        back)."""
         with self._lock:
             self._stats.clear()
             self._statuses.clear()

@@ -31,7 +31,7 @@ def narrow() -> Iterator[Emulator]:
 
 
 def test_burst_over_the_rate_limit_gets_429(rate_limited: Emulator) -> None:
-    time.sleep(1.05)  # an empty one-second window
+    rate_limited.advance_clock(1.0)  # an empty one-second window
     with requests.Session() as session:
         session.auth = ("key", "")
         responses = [session.get(f"{rate_limited.api_root}/ping", timeout=10) for _ in range(20)]
@@ -44,8 +44,22 @@ def test_burst_over_the_rate_limit_gets_429(rate_limited: Emulator) -> None:
             assert response.headers["X-ChartMogul-Emulator"]
             # No recording shows Retry-After on a real 429.
             assert "retry-after" not in response.headers
-    time.sleep(1.05)
+    rate_limited.advance_clock(1.0)  # the next window: open again, without waiting a second
     assert_json(rate_limited.api("GET", "/ping"), 200, {"data": "pong!"})
+
+
+def test_the_clock_moves_the_rate_window_forward_only(rate_limited: Emulator) -> None:
+    rate_limited.advance_clock(1.0)
+    with requests.Session() as session:
+        session.auth = ("key", "")
+        statuses = [session.get(f"{rate_limited.api_root}/ping", timeout=10).status_code for _ in range(8)]
+        assert statuses[:5] == [200] * 5 and 429 in statuses, statuses
+        moved = rate_limited.advance_clock(1.0)
+        assert session.get(f"{rate_limited.api_root}/ping", timeout=10).status_code == 200
+    assert rate_limited.advance_clock(0.0) == moved  # it adds up, and 0 moves nothing
+    backwards = requests.post(f"{rate_limited.base}/_emulator/clock", json={"seconds": -1}, timeout=10)
+    assert backwards.status_code == 422
+    assert rate_limited.advance_clock(0.0) == moved
 
 
 def test_stats_count_the_answers_a_burst_got_by_status() -> None:
@@ -61,7 +75,7 @@ def test_stats_count_the_answers_a_burst_got_by_status() -> None:
 
 
 def test_rate_limited_requests_change_nothing(rate_limited: Emulator) -> None:
-    time.sleep(1.05)
+    rate_limited.advance_clock(1.0)
     with requests.Session() as session:
         session.auth = ("key", "")
         responses = [session.post(f"{rate_limited.api_root}/data_sources", json={"name": f"burst {i}"},
@@ -69,7 +83,7 @@ def test_rate_limited_requests_change_nothing(rate_limited: Emulator) -> None:
     statuses = [response.status_code for response in responses]
     assert statuses[:5] == [201] * 5, statuses
     assert 429 in statuses, statuses
-    time.sleep(1.05)
+    rate_limited.advance_clock(1.0)
     listed = rate_limited.api("GET", "/data_sources").json()["data_sources"]
     assert listed == [response.json() for response in responses if response.status_code == 201]
 
