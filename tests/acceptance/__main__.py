@@ -2,7 +2,8 @@
 
 ``python -m tests.acceptance [PYTEST ARGS]`` checks the guard (``target.account_target``) first: without
 ``CHARTMOGUL_ACCEPTANCE=1``, ``CHARTMOGUL_API_KEY`` and ``CHARTMOGUL_ALLOWED_ACCOUNT_IDS`` it prints every missing
-one and exits with status 2, having sent nothing. Otherwise it gets a Pulumi CLI as ``make pulumi-cli`` does (none:
+one and exits with status 2, having sent nothing; the same when the key's account (one ``GET /account``) is not
+one of the allowed ones. Otherwise it gets a Pulumi CLI as ``make pulumi-cli`` does (none:
 status 2 and why), then runs the lifecycle test's ``account`` case alone (the emulator's runs in ``make test``) and
 exits with pytest's status.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from pulumi_chartmogul.commands import pulumi_cli
 
-from .target import Refused, account_target
+from .target import Refused, account_target, check_account
 
 EXIT_REFUSED = 2
 LIFECYCLE = Path(__file__).resolve().parent / "test_lifecycle.py"
@@ -26,6 +27,7 @@ REPO = LIFECYCLE.parents[2]
 def main(argv: Sequence[str]) -> int:
     try:
         target = account_target(os.environ)
+        account = check_account(target.client())  # another account is refused here, before anything is made
     except Refused as exc:
         print(f"make acceptance: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -33,7 +35,7 @@ def main(argv: Sequence[str]) -> int:
         print("make acceptance: no Pulumi CLI could be had (`make pulumi-cli` says why); the suite runs through it",
               file=sys.stderr)
         return EXIT_REFUSED
-    print(f"Acceptance run against {target.endpoint}, pinned to {', '.join(target.allowed_account_ids)}.",
+    print(f"Acceptance run against the account {account.get('id')} ({account.get('name')!r}) at {target.endpoint}.",
           flush=True)
     import pytest
 
