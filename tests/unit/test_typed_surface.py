@@ -17,8 +17,9 @@ import pulumi
 import pytest
 from mypy import api as mypy_api
 
-from pulumi_chartmogul import _moved
+from pulumi_chartmogul import DataSource, PlanGroup, _moved
 from pulumi_chartmogul.resources.calling import flag
+from pulumi_chartmogul.resources.data_source import DataSourceProvider
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -218,3 +219,48 @@ def test_a_switch_is_registered_as_given() -> None:
     assert flag(False) is False
     output = pulumi.Output.from_input(False)
     assert flag(output) is output
+
+
+class _Recording(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.inputs: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[args.name] = {k: v for k, v in args.inputs.items() if k != "__provider"}
+        return f"id-{args.name}", self.inputs[args.name]
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pytest.fixture
+def recording() -> _Recording:
+    mocks = _Recording()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    return mocks
+
+
+@pulumi.runtime.test
+def test_outputs_as_switches_reach_the_provider_resolved(recording: _Recording) -> Any:
+    on, off = pulumi.Output.from_input(True), pulumi.Output.from_input(False)
+    resources = [
+        DataSource("on", adopt=on, force_destroy=on),
+        DataSource("off", adopt=off, force_destroy=off),
+        DataSource("plain", force_destroy=False),
+        PlanGroup("group", plans=["pl_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"], adopt=on),
+    ]
+
+    def verify(_: Any) -> None:
+        switches = {name: {k: v for k, v in inputs.items() if k in ("adopt", "force_destroy")}
+                    for name, inputs in recording.inputs.items()}
+        assert switches == {
+            "on": {"adopt": True, "force_destroy": True},
+            "off": {"adopt": False, "force_destroy": False},  # was True: bool() of an Output
+            "plain": {"adopt": False},  # a plain False is left out, as it always was
+            "group": {"adopt": True},
+        }
+        # and the provider's check leaves out the one that resolved to False: the state has the usual shape
+        assert DataSourceProvider().check({}, {"name": "off", **switches["off"]}).inputs == {"name": "off",
+                                                                                              "adopt": False}
+
+    return pulumi.Output.all(*[r.id for r in resources]).apply(verify)
