@@ -69,9 +69,10 @@ def check_account_holds_the_config(run: Run) -> dict[str, str]:
     """The account holds exactly what the stack config declares under the prefix; the uuids (:func:`observed`)."""
     holds, uuids = observed(run)
     assert holds == declared(run.config)
-    # The prefix reached every name the account shows: sources and groups are listed by it, plans are not.
-    assert all(name.startswith(run.prefix) and plan["name"].startswith(run.prefix)
-               for (_, name), plan in holds["plans"].items())
+    # The prefix reached every name the account shows: sources and groups are listed by it; plans are listed by
+    # source, so their external ids and names are checked here.
+    assert all(external_id.startswith(run.prefix) and plan["name"].startswith(run.prefix)
+               for (_, external_id), plan in holds["plans"].items())
     return uuids
 
 

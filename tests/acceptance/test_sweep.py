@@ -16,8 +16,9 @@ import pytest
 
 from testkit.emulator import Emulator
 
+from .lifecycle import acceptance_run
 from .sweep import main
-from .target import ENV_ACCEPTANCE, PREFIX_FAMILY, Refused, account_target, new_run_prefix
+from .target import ACCOUNT, ENV_ACCEPTANCE, PREFIX_FAMILY, Refused, Target, account_target, new_run_prefix
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-sweep-test"
@@ -142,6 +143,16 @@ def test_another_account_is_refused_after_the_lookup_alone(emulator: Emulator) -
     assert f"refusing to work on the ChartMogul account {account_id(emulator)}" in err.getvalue()
     assert "allows only acct_not-this-one, acct_nor-this" in err.getvalue()
     assert account(emulator) == everything
+
+
+def test_a_run_on_another_account_is_refused_before_anything_is_made(emulator: Emulator, tmp_path: Path) -> None:
+    target = Target(ACCOUNT, emulator.api_root, KEY, ("acct_not-this-one",))
+    before = Counter(emulator.stats()["by_route"])
+    with pytest.raises(Refused, match=r"refusing to work on the ChartMogul account .* allows only acct_not-this-one"), \
+            acceptance_run(target, tmp_path, tmp_path / "no-cli-needed"):
+        pytest.fail("the run's body ran on another account")
+    assert sent(emulator, before) == Counter({"GET /v1/account": 1})
+    assert list(tmp_path.iterdir()) == []  # no project, no stack
 
 
 def test_the_guard_names_every_missing_variable() -> None:
