@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from pulumi_chartmogul.commands.pulumi_cli import offline_env
+from testkit.processes import run_marked
 
 
 def copy_program(source: Path, folder: Path, *, virtualenv: Path, files: tuple[str, ...] = ()) -> None:
@@ -75,10 +76,13 @@ class CliProject:
 
     def run(self, *args: str, env: Mapping[str, str] | None = None, stack: bool = True,
             merge_output: bool = False) -> subprocess.CompletedProcess[str]:
-        """``pulumi ARGS`` in the project folder (``--stack`` unless ``stack=False``), whatever its exit status."""
-        return subprocess.run(self.command(*args, stack=stack), cwd=self.folder, env=self.environment(env),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
-                              text=True, timeout=self.timeout, check=False, stdin=subprocess.DEVNULL)
+        """``pulumi ARGS`` in the project folder (``--stack`` unless ``stack=False``), whatever its exit status.
+
+        The CLI and everything it starts are killed when it runs past :attr:`timeout`
+        (:class:`testkit.processes.CommandTimedOut`) or the caller is interrupted (pytest-timeout), and any plugin
+        still running when it exits (:func:`testkit.processes.run_marked`)."""
+        return run_marked(self.command(*args, stack=stack), cwd=self.folder, env=self.environment(env),
+                          timeout=self.timeout, merge_output=merge_output)
 
     def checked(self, *args: str, **options: Any) -> subprocess.CompletedProcess[str]:
         """:meth:`run`, raising :attr:`failure` with what the command printed if it exits non-zero."""

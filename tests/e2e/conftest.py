@@ -6,14 +6,10 @@ the run and says why.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import select
-import signal
 import subprocess
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +18,7 @@ import pytest
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator
 from testkit.projects import CliProject
+from tests.conftest import CLI_TIMEOUT
 
 yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
@@ -30,7 +27,6 @@ VENV = REPO / ".venv"
 PASSPHRASE = "e2e-passphrase"
 KEY = "sk-e2e-key-5d1c8b2e"
 BOOTSTRAP_PROJECT = "chartmogul-bootstrap"
-CLI_TIMEOUT = 600.0
 # The bootstrap catalog the e2e flows start from: two data sources, four plans.
 CATALOG: list[dict[str, Any]] = [
     {"name": "E2E billing", "plans": [
@@ -92,85 +88,13 @@ class Project(CliProject):
 
     def preview_steps(self, *args: str) -> dict[str, str]:
         """URN → op for our resources that ``pulumi preview --json`` says would change."""
-        result = self.pulumi("preview", "--json", *args)
-        steps = json.loads(result.stdout).get("steps", [])
-        return {s["urn"]: s["op"] for s in steps
-                if "dynamic/chartmogul:" in s["urn"] and s["op"] not in ("same", "refresh")}
+        return changing_steps(self.pulumi("preview", "--json", *args).stdout)
 
 
-# Set on a CLI that a test kills, to find everything that CLI started: the CLI starts each plugin (language host,
-# provider host) in a process group of its own (Go's Setpgid), so killing the CLI's group misses them, and, re-parented
-# to init, they wait for the dead engine for as long as the machine runs. Each inherits the environment, wherever it
-# now is in the process tree.
-MARK_VARIABLE = "CHARTMOGUL_E2E_MARK"
-
-
-def marked(mark: str) -> list[int]:
-    """The live processes whose environment carries ``MARK_VARIABLE=mark`` (read from /proc: Linux)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and _carries(int(entry.name), mark):
-            found.append(int(entry.name))
-    return found
-
-
-def _carries(pid: int, mark: str) -> bool:
-    try:
-        # A process that has exited (a zombie) has no environment left: only the living match.
-        environ = Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return False  # gone meanwhile, or another user's
-    return f"{MARK_VARIABLE}={mark}".encode() in environ.split(b"\0")
-
-
-def kill_marked(mark: str, timeout: float = 30.0) -> None:
-    """SIGKILL every process that carries ``mark`` and wait until each has exited; then look again, until none is
-    left (one may have started a child between the look and its kill)."""
-    deadline = time.monotonic() + timeout
-    while pids := marked(mark):
-        assert time.monotonic() < deadline, f"processes {pids} (marked {mark}) outlived SIGKILL for {timeout} s"
-        pidfds: list[int] = []
-        killed: list[int] = []
-        try:
-            for pid in pids:
-                try:
-                    pidfd = os.pidfd_open(pid)
-                except ProcessLookupError:
-                    continue  # exited since the look
-                pidfds.append(pidfd)
-                # Looked at again now that the pidfd holds the process: its pid may have been reused since the look,
-                # and the signal goes through the pidfd, so only to the process checked.
-                if _carries(pid, mark):
-                    with contextlib.suppress(ProcessLookupError):
-                        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-                    killed.append(pidfd)
-            _wait_exited(killed, deadline)
-        finally:
-            for pidfd in pidfds:
-                os.close(pidfd)
-
-
-def _wait_exited(pidfds: list[int], deadline: float) -> None:
-    """Until every pidfd's process has exited (a pidfd turns readable then), or the deadline."""
-    poller = select.poll()
-    for pidfd in pidfds:
-        poller.register(pidfd, select.POLLIN)
-    left = len(pidfds)
-    while left:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, "killed processes did not exit"
-        for pidfd, _ in poller.poll(remaining * 1000):
-            poller.unregister(pidfd)
-            left -= 1
-
-
-def kill_group(process: subprocess.Popen[str], mark: str) -> None:
-    """SIGKILL a CLI started with ``MARK_VARIABLE=mark`` and everything it started (language host, program, provider
-    host), and wait until all have exited: its process group, then every process carrying the mark."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    kill_marked(mark)
+def changing_steps(preview_json: str) -> dict[str, str]:
+    """URN → op for our resources that a ``pulumi preview --json`` output says would change."""
+    return {s["urn"]: s["op"] for s in json.loads(preview_json).get("steps", [])
+            if "dynamic/chartmogul:" in s["urn"] and s["op"] not in ("same", "refresh")}
 
 
 def make_project(tmp_path: Path, source: Path, *, stack: str, files: tuple[str, ...] = ()) -> Project:
@@ -189,14 +113,11 @@ def new_stack(project: P, emulator: Emulator) -> P:
 
 
 @pytest.fixture
-def bootstrap(tmp_path: Path, emulator: Emulator) -> Iterator[Project]:
-    """The bootstrap program (this repository's ``__main__.py``) on a fresh stack ``e2e``, destroyed after."""
-    project = new_stack(make_project(tmp_path, REPO, stack="e2e"), emulator)
-    try:
-        yield project
-    finally:
-        project.pulumi("cancel", "--yes", check=False)
-        project.pulumi("destroy", "--yes", "--skip-preview", check=False)
+def bootstrap(tmp_path: Path, emulator: Emulator) -> Project:
+    """The bootstrap program (this repository's ``__main__.py``) on a fresh stack ``e2e``. Nothing to tear down: the
+    backend is the test's own folder, the next test resets the emulator, and every command's processes have ended
+    with it (:func:`testkit.processes.run_marked`)."""
+    return new_stack(make_project(tmp_path, REPO, stack="e2e"), emulator)
 
 
 def listed(emulator: Emulator, path: str, field_name: str) -> list[dict[str, Any]]:

@@ -12,14 +12,14 @@ catalog in the emulator (no duplicate, no orphan) and in the state.
 from __future__ import annotations
 
 import time
-import uuid
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from testkit.emulator import Emulator
-from tests.e2e.conftest import MARK_VARIABLE, Project, api_plans, api_sources, kill_group, listed, marked
+from testkit.processes import MARK_VARIABLE, kill_group, marked, new_mark
+from tests.e2e.conftest import Project, api_plans, api_sources, listed
 
 # Enough that the creates in flight when the CLI is killed after 40 (up to 20: our host serves the engine's
 # --parallel, 4 per CPU, up to ChartMogul's 20 in flight) cannot finish the catalog.
@@ -48,7 +48,7 @@ def test_a_killed_up_recovers_to_exactly_the_catalog(bootstrap: Project, emulato
     project.set_catalog(CATALOG)
     emulator.set_faults(SLOW_CREATES)
 
-    mark = uuid.uuid4().hex  # inherited by everything the up starts, so all of it can be found and killed
+    mark = new_mark()  # inherited by everything the up starts, so all of it can be found and killed
     up = project.start("up", "--yes", "--skip-preview", env={MARK_VARIABLE: mark})
     try:
         if kill_after_plans == 0:  # while the data sources are being created

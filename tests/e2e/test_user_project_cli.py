@@ -18,7 +18,8 @@ import pytest
 
 from testkit.emulator import Emulator
 from testkit.projects import CliProject
-from tests.e2e.conftest import CLI_DIR, CLI_TIMEOUT, KEY, PASSPHRASE, REPO, CLIError, api_plans, new_stack, yaml
+from tests.conftest import CLI_TIMEOUT
+from tests.e2e.conftest import CLI_DIR, KEY, PASSPHRASE, REPO, CLIError, api_plans, new_stack, yaml
 
 TEMPLATE = REPO / "templates" / "chartmogul-python"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -110,45 +111,42 @@ def test_a_new_project_from_the_template_installs_runs_imports_and_moves(tmp_pat
     folder = new_from_template(tmp_path / "infra", backend, wheels)
 
     project = user_project(folder, backend)
-    try:
-        new_stack(project, emulator)
-        project.checked("up", "--yes", "--skip-preview")
-        outputs = json.loads(project.checked("stack", "output", "--json").stdout)
-        assert set(outputs["plans"]) == {"starter_monthly", "team_monthly", "team_yearly"}
-        assert {(key[1], plan["uuid"]) for key, plan in api_plans(emulator).items()} == {
-            (external_id, uuid) for external_id, uuid in outputs["plans"].items()}
+    new_stack(project, emulator)
+    project.checked("up", "--yes", "--skip-preview")
+    outputs = json.loads(project.checked("stack", "output", "--json").stdout)
+    assert set(outputs["plans"]) == {"starter_monthly", "team_monthly", "team_yearly"}
+    assert {(key[1], plan["uuid"]) for key, plan in api_plans(emulator).items()} == {
+        (external_id, uuid) for external_id, uuid in outputs["plans"].items()}
 
-        # A plan made by hand, then declared with Plan(name, PlanArgs(...), ResourceOptions(import_=uuid))
-        made = emulator.api("POST", "/plans", key=KEY, json={
-            "data_source_uuid": outputs["data_source_uuid"], "name": "Legacy", "interval_count": 1,
-            "interval_unit": "month", "external_id": "legacy_monthly"}).json()
-        with (folder / "__main__.py").open("a") as program:
-            program.write(IMPORTED_PLAN.format(uuid=made["uuid"]))
+    # A plan made by hand, then declared with Plan(name, PlanArgs(...), ResourceOptions(import_=uuid))
+    made = emulator.api("POST", "/plans", key=KEY, json={
+        "data_source_uuid": outputs["data_source_uuid"], "name": "Legacy", "interval_count": 1,
+        "interval_unit": "month", "external_id": "legacy_monthly"}).json()
+    with (folder / "__main__.py").open("a") as program:
+        program.write(IMPORTED_PLAN.format(uuid=made["uuid"]))
 
-        before = Counter(emulator.stats()["by_route"])
-        preview = json.loads(project.checked("preview", "--json").stdout)
-        changes = {step["urn"].rsplit("::", 1)[-1]: step["op"] for step in preview["steps"] if step["op"] != "same"}
-        assert changes == {"legacy-monthly": "import"}
-        assert writes(emulator, before) == {}
+    before = Counter(emulator.stats()["by_route"])
+    preview = json.loads(project.checked("preview", "--json").stdout)
+    changes = {step["urn"].rsplit("::", 1)[-1]: step["op"] for step in preview["steps"] if step["op"] != "same"}
+    assert changes == {"legacy-monthly": "import"}
+    assert writes(emulator, before) == {}
 
-        before = Counter(emulator.stats()["by_route"])
-        project.checked("up", "--yes", "--skip-preview")
-        assert writes(emulator, before) == {}
-        state = project.export()["deployment"]["resources"]
-        [legacy] = [r for r in state if r["urn"].endswith("::legacy-monthly")]
-        assert legacy["id"] == made["uuid"]
+    before = Counter(emulator.stats()["by_route"])
+    project.checked("up", "--yes", "--skip-preview")
+    assert writes(emulator, before) == {}
+    state = project.export()["deployment"]["resources"]
+    [legacy] = [r for r in state if r["urn"].endswith("::legacy-monthly")]
+    assert legacy["id"] == made["uuid"]
 
-        # The project somewhere else without its virtualenv (a clone), with a fresh one: no change, no request
-        elsewhere = tmp_path / "clone" / "chartmogul"
-        shutil.copytree(folder, elsewhere, ignore=shutil.ignore_patterns("venv", "__pycache__"))
-        assert_portable(elsewhere)
-        make_virtualenv(elsewhere, wheels)
-        clone = user_project(elsewhere, backend)
-        before = Counter(emulator.stats()["by_route"])
-        clone.checked("preview", "--expect-no-changes")
-        assert Counter(emulator.stats()["by_route"]) - before == Counter()
-    finally:
-        project.run("destroy", "--yes", "--skip-preview")
+    # The project somewhere else without its virtualenv (a clone), with a fresh one: no change, no request
+    elsewhere = tmp_path / "clone" / "chartmogul"
+    shutil.copytree(folder, elsewhere, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    assert_portable(elsewhere)
+    make_virtualenv(elsewhere, wheels)
+    clone = user_project(elsewhere, backend)
+    before = Counter(emulator.stats()["by_route"])
+    clone.checked("preview", "--expect-no-changes")
+    assert Counter(emulator.stats()["by_route"]) - before == Counter()
 
 
 def test_a_copied_example_runs_with_its_own_virtualenv(tmp_path: Path, emulator: Emulator, wheels: Path) -> None:
@@ -161,13 +159,10 @@ def test_a_copied_example_runs_with_its_own_virtualenv(tmp_path: Path, emulator:
     backend = tmp_path / "state"
     backend.mkdir()
     project = user_project(folder, backend)
-    try:
-        new_stack(project, emulator)
-        project.checked("up", "--yes", "--skip-preview")
-        assert {key[1] for key in api_plans(emulator)} == {"legacy_basic", "legacy_plus", "legacy_annual"}
-        project.checked("preview", "--expect-no-changes")
-    finally:
-        project.run("destroy", "--yes", "--skip-preview")
+    new_stack(project, emulator)
+    project.checked("up", "--yes", "--skip-preview")
+    assert {key[1] for key in api_plans(emulator)} == {"legacy_basic", "legacy_plus", "legacy_annual"}
+    project.checked("preview", "--expect-no-changes")
 
 
 def test_the_readme_s_already_have_an_account(tmp_path: Path, emulator: Emulator, wheels: Path) -> None:
