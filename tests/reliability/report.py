@@ -1,4 +1,5 @@
-"""The session-wide record of the reliability run, printed by ``conftest.pytest_terminal_summary``.
+"""The session-wide record of the reliability run, printed by ``tests/conftest.py``'s ``pytest_terminal_summary``
+(in a parallel run, each worker's record is merged into the controller's first).
 
 Tests add matrix rows and named figures as they go; the summary is printed whatever the outcome, so a failing
 cell shows up in the table next to the ones that passed.
@@ -6,8 +7,10 @@ cell shows up in the table next to the ones that passed.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -42,6 +45,19 @@ class Report:
     def add_figure(self, section: str, line: str) -> None:
         with self._lock:
             self.figures.setdefault(section, []).append(line)
+
+    def export(self) -> dict[str, Any]:
+        """The record as plain data, for a parallel run's worker to hand to the controller, which prints it."""
+        with self._lock:
+            return {"rows": [dataclasses.asdict(row) for row in self.rows],
+                    "figures": {section: list(lines) for section, lines in self.figures.items()}}
+
+    def merge(self, exported: dict[str, Any]) -> None:
+        """Add what :meth:`export` gave in another process."""
+        with self._lock:
+            self.rows.extend(MatrixRow(**row) for row in exported.get("rows", []))
+            for section, lines in exported.get("figures", {}).items():
+                self.figures.setdefault(section, []).extend(lines)
 
     def matrix_lines(self) -> list[str]:
         headers = ("resource", "op", "fault", "budget", "fault hits", "expected", "outcome", "dup", "orph",
