@@ -19,7 +19,7 @@ from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
 from testkit.emulator import Emulator
 from testkit.reads import assert_plans_read
 
-from .conftest import KEY, REPO, Project, api_plans, make_project, new_stack
+from .conftest import KEY, REPO, Project, api_plans, changing_steps, make_project, new_stack
 
 PLANS, SOURCES = 150, 6
 
@@ -68,58 +68,55 @@ def adopt_exported(tmp_path: Path, emulator: Emulator) -> tuple[Project, subproc
     done = export(emulator, "--output", str(project.stack_file))
     first = project.stack_file.read_bytes()
     new_stack(project, emulator)  # stack init, then the key and endpoint added to the exported file
-    try:
-        others = {"GET /v1/data_sources/{uuid}": len(ours), "GET /v1/plan_groups/{uuid}": len(groups),
-                  "GET /v1/plan_groups/{uuid}/plans": len(groups)}
-        before = Counter(emulator.stats()["by_route"])
-        steps = project.preview_steps()
-        # No create, update, replace or delete: an import per object, each read by its uuid (plans: listed).
-        assert Counter(steps.values()) == {"import": objects}
-        assert_plans_read(object_requests(emulator, before), len(own_plans), others)
-        reviewed = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "review", "--format", "text", "-"],
-                                  input=project.pulumi("preview", "--json").stdout, capture_output=True, text=True,
-                                  check=True, timeout=60).stdout
-        # The review counts the new stack itself (the change summary's create) and lists only the imports.
-        assert f"Changes: 1 to create, {objects} to import (0 unchanged)." in reviewed, reviewed
-        assert sum(line.startswith("import ") for line in reviewed.splitlines()) == objects
-        summary = project.pulumi("preview").stdout
-        assert f"= {objects} to import" in summary
-        assert not any(f"to {op}" in summary for op in ("update", "delete", "replace")), summary
-        assert "+ 1 to create" in summary and "pulumi:pulumi:Stack" in summary  # the new stack itself, nothing else
+    others = {"GET /v1/data_sources/{uuid}": len(ours), "GET /v1/plan_groups/{uuid}": len(groups),
+              "GET /v1/plan_groups/{uuid}/plans": len(groups)}
+    before = Counter(emulator.stats()["by_route"])
+    preview = project.pulumi("preview", "--json").stdout
+    steps = changing_steps(preview)  # one preview, asserted on here and reviewed below
+    # No create, update, replace or delete: an import per object, each read by its uuid (plans: listed).
+    assert Counter(steps.values()) == {"import": objects}
+    assert_plans_read(object_requests(emulator, before), len(own_plans), others)
+    reviewed = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "review", "--format", "text", "-"],
+                              input=preview, capture_output=True, text=True, check=True, timeout=60).stdout
+    # The review counts the new stack itself (the change summary's create) and lists only the imports.
+    assert f"Changes: 1 to create, {objects} to import (0 unchanged)." in reviewed, reviewed
+    assert sum(line.startswith("import ") for line in reviewed.splitlines()) == objects
+    summary = project.pulumi("preview").stdout
+    assert f"= {objects} to import" in summary
+    assert not any(f"to {op}" in summary for op in ("update", "delete", "replace")), summary
+    assert "+ 1 to create" in summary and "pulumi:pulumi:Stack" in summary  # the new stack itself, nothing else
 
-        # The reviewed preview, then apply it. (A plain `up` runs its own preview first: each object read twice.)
-        before = Counter(emulator.stats()["by_route"])
-        project.pulumi("up", "--yes", "--skip-preview")
-        requests = object_requests(emulator, before)
-        assert not any(route.startswith(("POST", "PATCH", "DELETE")) for route in requests), requests
-        assert_plans_read(requests, len(own_plans), others)  # the import's read of each object, and nothing else
-        assert snapshot(emulator) == account
-        assert {r["id"] for r in project.resources("DataSource").values()} == ours
-        assert {r["id"] for r in project.resources("Plan").values()} == own_plans
-        assert {r["id"] for r in project.resources("PlanGroup").values()} == groups
-        outputs = project.outputs()
-        names = {s["uuid"]: s["name"] for s in account["data_sources"]}
-        assert outputs["plans"] == {
-            names[source]: {p["external_id"]: p["uuid"] for p in account["plans"] if p["data_source_uuid"] == source}
-            for source in sorted(ours, key=names.__getitem__)}
+    # The reviewed preview, then apply it. (A plain `up` runs its own preview first: each object read twice.)
+    before = Counter(emulator.stats()["by_route"])
+    project.pulumi("up", "--yes", "--skip-preview")
+    requests = object_requests(emulator, before)
+    assert not any(route.startswith(("POST", "PATCH", "DELETE")) for route in requests), requests
+    assert_plans_read(requests, len(own_plans), others)  # the import's read of each object, and nothing else
+    assert snapshot(emulator) == account
+    assert {r["id"] for r in project.resources("DataSource").values()} == ours
+    assert {r["id"] for r in project.resources("Plan").values()} == own_plans
+    assert {r["id"] for r in project.resources("PlanGroup").values()} == groups
+    outputs = project.outputs()
+    names = {s["uuid"]: s["name"] for s in account["data_sources"]}
+    assert outputs["plans"] == {
+        names[source]: {p["external_id"]: p["uuid"] for p in account["plans"] if p["data_source_uuid"] == source}
+        for source in sorted(ours, key=names.__getitem__)}
 
-        imported = project.export()["deployment"]["resources"]
-        before = Counter(emulator.stats()["by_route"])
-        project.pulumi("preview", "--expect-no-changes")
-        project.pulumi("up", "--yes", "--expect-no-changes")
-        # The import wrote the inputs the declaration checks to, so this up had nothing to record (a rewrite of
-        # every imported resource would make it as slow as the import). Only a group's member order is new: the
-        # import reads ChartMogul's order, the catalog declares its own.
-        def recorded(resources: list[dict[str, Any]]) -> dict[str, Any]:
-            return {r["urn"]: {**r.get("inputs", {}), "plans": sorted(r["inputs"]["plans"])}
-                    if r["type"].endswith(":PlanGroup") else r.get("inputs")
-                    for r in resources if "dynamic/chartmogul:" in r["type"]}  # (the provider's holds ciphertext)
+    imported = project.export()["deployment"]["resources"]
+    before = Counter(emulator.stats()["by_route"])
+    project.pulumi("preview", "--expect-no-changes")
+    project.pulumi("up", "--yes", "--skip-preview", "--expect-no-changes")
+    # The import wrote the inputs the declaration checks to, so this up had nothing to record (a rewrite of
+    # every imported resource would make it as slow as the import). Only a group's member order is new: the
+    # import reads ChartMogul's order, the catalog declares its own.
+    def recorded(resources: list[dict[str, Any]]) -> dict[str, Any]:
+        return {r["urn"]: {**r.get("inputs", {}), "plans": sorted(r["inputs"]["plans"])}
+                if r["type"].endswith(":PlanGroup") else r.get("inputs")
+                for r in resources if "dynamic/chartmogul:" in r["type"]}  # (the provider's holds ciphertext)
 
-        assert recorded(project.export()["deployment"]["resources"]) == recorded(imported)
-        assert sent(emulator, before) == {}
-        assert export(emulator).stdout.encode() == first  # byte-identical after adoption
-    finally:
-        project.pulumi("cancel", "--yes", check=False)
+    assert recorded(project.export()["deployment"]["resources"]) == recorded(imported)
+    assert sent(emulator, before) == {}
+    assert export(emulator).stdout.encode() == first  # byte-identical after adoption
     return project, done
 
 

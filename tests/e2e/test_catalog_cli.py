@@ -61,7 +61,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
         [source_urn("e2e-billing"), source_urn("e2e-resellers"), plan_urn("e2e-billing-basic_monthly"),
          plan_urn("e2e-billing-basic_yearly"), plan_urn("e2e-billing-trial_14"),
          plan_urn("e2e-resellers-reseller_quarterly")], "create")
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, CATALOG)
     first = api_plans(emulator)
     project.pulumi("preview", "--expect-no-changes")
@@ -73,7 +73,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     project.set_catalog(catalog)
     assert project.preview_steps() == {plan_urn("e2e-billing-basic_monthly"): "update",
                                        plan_urn("e2e-resellers-reseller_quarterly"): "update"}
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
     now = api_plans(emulator)
     assert {k: p["uuid"] for k, p in now.items()} == {k: p["uuid"] for k, p in first.items()}
@@ -83,7 +83,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     project.set_catalog(catalog)
     assert project.preview_steps() == {plan_urn("e2e-billing-basic_annual"): "create",
                                        plan_urn("e2e-billing-basic_yearly"): "delete"}
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
 
     # 4. A plan removed from the catalog is deleted.
@@ -91,7 +91,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     assert removed["external_id"] == "trial_14"
     project.set_catalog(catalog)
     assert project.preview_steps() == {plan_urn("e2e-billing-trial_14"): "delete"}
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
 
     # 5. A new data source with a plan.
@@ -100,7 +100,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     project.set_catalog(catalog)
     assert project.preview_steps() == {source_urn("e2e-marketplace"): "create",
                                        plan_urn("e2e-marketplace-market_monthly"): "create"}
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
 
     # 6. Renaming a data source: the API cannot rename one, so a new source with new plans, the old ones deleted.
@@ -110,7 +110,7 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     assert project.preview_steps() == {
         source_urn("e2e-partners"): "create", plan_urn("e2e-partners-reseller_quarterly"): "create",
         source_urn("e2e-resellers"): "delete", plan_urn("e2e-resellers-reseller_quarterly"): "delete"}
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
     assert api_sources(emulator)["E2E partners"]["uuid"] != before
 
@@ -128,13 +128,13 @@ def test_catalog_changes_through_the_pulumi_command(bootstrap: Project, emulator
     state = project.resources("Plan")
     assert plan_urn("e2e-billing-basic_annual") not in state  # the deleted plan left the state
     assert state[plan_urn("e2e-billing-basic_monthly")]["outputs"]["name"] == "Edited by hand"
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
     assert api_plans(emulator)[("E2E billing", "basic_monthly")]["uuid"] == edited["uuid"]  # patched, not replaced
     project.pulumi("preview", "--expect-no-changes")
 
     # 8. destroy deletes everything it made.
-    project.pulumi("destroy", "--yes")
+    project.pulumi("destroy", "--yes", "--skip-preview")
     assert api_sources(emulator) == {}
     assert api_plans(emulator) == {}
     assert project.resources("Plan") == {} and project.resources("DataSource") == {}

@@ -20,7 +20,7 @@ EXAMPLES = REPO / "examples"
 
 def test_quickstart(tmp_path: Path, emulator: Emulator) -> None:
     project = new_stack(make_project(tmp_path, EXAMPLES / "quickstart", stack="dev"), emulator)
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     sources, plans = api_sources(emulator), api_plans(emulator)
     assert list(sources) == ["Quickstart billing"]
     assert sorted(external_id for _, external_id in plans) == ["enterprise_yearly", "starter_monthly",
@@ -32,7 +32,7 @@ def test_quickstart(tmp_path: Path, emulator: Emulator) -> None:
     assert (outputs["plan_group_uuid"], group["name"], group["plans_count"]) == (
         group["uuid"], "Quickstart paid plans", 2)
     project.pulumi("preview", "--expect-no-changes")
-    project.pulumi("destroy", "--yes")
+    project.pulumi("destroy", "--yes", "--skip-preview")
     assert api_sources(emulator) == {} and api_plans(emulator) == {}
     assert emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"] == []
 
@@ -48,7 +48,7 @@ def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> N
         prod = dataclasses.replace(dev, stack="prod")
         for project, account in ((dev, emulator), (prod, prod_account)):
             new_stack(project, account)
-            project.pulumi("up", "--yes")
+            project.pulumi("up", "--yes", "--skip-preview")
         dev_plans, prod_plans = api_plans(emulator), api_plans(prod_account)
         assert set(dev_plans) == set(prod_plans) and len(dev_plans) >= 5  # one catalog, both accounts
         assert {p["uuid"] for p in dev_plans.values()}.isdisjoint(p["uuid"] for p in prod_plans.values())
@@ -69,11 +69,11 @@ def test_multi_environment_dev_and_prod(tmp_path: Path, emulator: Emulator) -> N
         assert refused.returncode != 0 and "protect" in refused.stdout + refused.stderr
         assert len(listed(prod_account, "/plans", "plans")) == len(prod_plans)
 
-        dev.pulumi("destroy", "--yes")
+        dev.pulumi("destroy", "--yes", "--skip-preview")
         assert api_sources(emulator) == {} and api_plans(emulator) == {}
         prod.set_config("chartmogul-multi-environment:protect", "false")
-        prod.pulumi("up", "--yes")  # lifts the protection
-        prod.pulumi("destroy", "--yes")
+        prod.pulumi("up", "--yes", "--skip-preview")  # lifts the protection
+        prod.pulumi("destroy", "--yes", "--skip-preview")
         assert api_sources(prod_account) == {} and api_plans(prod_account) == {}
 
 
@@ -84,14 +84,14 @@ def test_adopt_existing(tmp_path: Path, emulator: Emulator) -> None:
         "interval_unit": "month", "external_id": external_id}).json()
         for external_id in ("legacy_basic", "legacy_plus", "legacy_annual")}
     project = new_stack(make_project(tmp_path, EXAMPLES / "adopt-existing", stack="dev"), emulator)
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     plans = api_plans(emulator)
     assert next(iter(api_sources(emulator).values()))["uuid"] == by_hand["uuid"]  # adopted, nothing new
     assert {external_id: p["uuid"] for (_, external_id), p in plans.items()} == {
         external_id: p["uuid"] for external_id, p in made.items()}
     assert plans[("Legacy billing", "legacy_annual")]["interval_unit"] == "year"  # patched to the declaration
     project.pulumi("preview", "--expect-no-changes")
-    project.pulumi("destroy", "--yes")
+    project.pulumi("destroy", "--yes", "--skip-preview")
     # retain_on_delete: the state forgets them, ChartMogul keeps them.
     assert set(api_plans(emulator)) == set(plans)
     assert project.resources("Plan") == {}

@@ -43,7 +43,7 @@ def test_a_key_keeps_the_resource_names_through_a_rename(bootstrap: Project, emu
     project = bootstrap
     catalog: list[dict[str, Any]] = copy.deepcopy(CATALOG)
     project.set_catalog(catalog)
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     uuid = api_sources(emulator)["E2E resellers"]["uuid"]
 
     # The edit that gives an existing source a key: renamed_from (its own name) carries it over. Nothing changes
@@ -51,7 +51,7 @@ def test_a_key_keeps_the_resource_names_through_a_rename(bootstrap: Project, emu
     catalog[1].update(key="resellers", renamed_from="E2E resellers")
     project.set_catalog(catalog)
     assert project.preview_steps() == {}
-    project.pulumi("up", "--yes", "--expect-no-changes")
+    project.pulumi("up", "--yes", "--skip-preview", "--expect-no-changes")
     assert project.resources("DataSource")[source_urn("resellers")]["id"] == uuid
     assert plan_urn("resellers-reseller_quarterly") in project.resources("Plan")
 
@@ -62,6 +62,6 @@ def test_a_key_keeps_the_resource_names_through_a_rename(bootstrap: Project, emu
     steps = project.preview_steps()
     assert set(steps) == {source_urn("resellers"), plan_urn("resellers-reseller_quarterly")}, steps
     assert set(steps.values()) <= {"create-replacement", "replace", "delete-replaced"}, steps
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     assert_emulator_holds(emulator, project, catalog)
     assert project.resources("DataSource")[source_urn("resellers")]["id"] != uuid

@@ -46,7 +46,7 @@ def test_a_catalog_with_plan_groups_through_the_cli(bootstrap: Project, emulator
     bootstrap.set_catalog(groups, key=GROUPS_KEY)
 
     # 1. up: both groups, with plans of several data sources (and the outside one).
-    bootstrap.pulumi("up", "--yes")
+    bootstrap.pulumi("up", "--yes", "--skip-preview")
     live = api_groups(emulator)
     assert {name: members for name, (_, members) in live.items()} == {
         "Self-serve": {"basic_monthly", "trial_14", "synced_monthly"},
@@ -64,7 +64,7 @@ def test_a_catalog_with_plan_groups_through_the_cli(bootstrap: Project, emulator
     bootstrap.set_catalog(changed, key=GROUPS_KEY)
     assert bootstrap.preview_steps() == {group_urn(bootstrap, "self-serve"): "update",
                                          group_urn(bootstrap, "partners"): "update"}
-    bootstrap.pulumi("up", "--yes")
+    bootstrap.pulumi("up", "--yes", "--skip-preview")
     after = api_groups(emulator)
     assert after == {"Self-serve (web)": (live["Self-serve"][0], {"basic_monthly", "synced_monthly", "basic_yearly"}),
                      "Partners": (live["Partners"][0], {"trial_14", "reseller_quarterly"})}
@@ -79,16 +79,16 @@ def test_a_catalog_with_plan_groups_through_the_cli(bootstrap: Project, emulator
     plans = {p["external_id"]: p["uuid"] for p in listed(emulator, "/plans", "plans")}
     assert emulator.api("PATCH", f"/plan_groups/{partners_uuid}", key=KEY,
                         json={"name": "Partners (edited)", "plans": [plans["trial_14"]]}).status_code == 200
-    bootstrap.pulumi("refresh", "--yes")
+    bootstrap.pulumi("refresh", "--yes", "--skip-preview")
     [state] = [r for urn, r in bootstrap.resources("PlanGroup").items() if urn == group_urn(bootstrap, "partners")]
     assert (state["outputs"]["name"], state["outputs"]["plans"], state["outputs"]["plans_count"]) == (
         "Partners (edited)", [plans["trial_14"]], 1)
     assert bootstrap.preview_steps() == {group_urn(bootstrap, "partners"): "update"}
-    bootstrap.pulumi("up", "--yes")
+    bootstrap.pulumi("up", "--yes", "--skip-preview")
     assert api_groups(emulator)["Partners"] == (partners_uuid, {"trial_14", "reseller_quarterly"})
 
     # 4. destroy: the groups and the catalog's plans go; the outside plan stays.
-    bootstrap.pulumi("destroy", "--yes")
+    bootstrap.pulumi("destroy", "--yes", "--skip-preview")
     assert listed(emulator, "/plan_groups", "plan_groups") == []
     assert [p["uuid"] for p in listed(emulator, "/plans", "plans")] == [outside["uuid"]]
 
@@ -125,7 +125,7 @@ def test_get_reads_existing_objects_through_the_cli(tmp_path: Path, emulator: Em
     # preview already reads (a Read step runs in preview); up reads again and creates only the group.
     preview = project.pulumi("preview", "--json")
     assert '"op": "read"' in preview.stdout
-    project.pulumi("up", "--yes")
+    project.pulumi("up", "--yes", "--skip-preview")
     outputs = project.outputs()
     assert (outputs["source_name"], outputs["plan_name"]) == ("Synced billing", "Synced")
     [group] = listed(emulator, "/plan_groups", "plan_groups")
@@ -134,12 +134,12 @@ def test_get_reads_existing_objects_through_the_cli(tmp_path: Path, emulator: Em
 
     # A change made elsewhere shows after a refresh.
     emulator.api("PATCH", f"/plans/{plan['uuid']}", key=KEY, json={"name": "Synced (renamed)"})
-    project.pulumi("refresh", "--yes")
+    project.pulumi("refresh", "--yes", "--skip-preview")
     assert project.resources("Plan")["urn:pulumi:dev::chartmogul-get::pulumi-python:dynamic/chartmogul:Plan"
                                       "::synced-plan"]["outputs"]["name"] == "Synced (renamed)"
 
     # destroy removes the group only: what was read is left alone.
-    project.pulumi("destroy", "--yes")
+    project.pulumi("destroy", "--yes", "--skip-preview")
     assert listed(emulator, "/plan_groups", "plan_groups") == []
     assert [p["uuid"] for p in listed(emulator, "/plans", "plans")] == [plan["uuid"]]
     assert [s["uuid"] for s in listed(emulator, "/data_sources", "data_sources")] == [source["uuid"]]
