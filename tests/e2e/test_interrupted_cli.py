@@ -30,6 +30,9 @@ CATALOG: list[dict[str, Any]] = [
          "external_id": f"plan_{n}_{i}"} for i in range(PLANS // 2)]}
     for n in (1, 2)
 ]
+# The three kills, one after another on one worker: each is an up of 64 plans at 20 at once, timed against a kill,
+# and two of them at once on a small machine would starve each other's timing.
+pytestmark = pytest.mark.xdist_group("killed-up")
 SLOW_CREATES = [{"method": "POST", "path": "/v1/plans", "mode": "delay", "delay_ms": 150, "times": None},
                 {"method": "POST", "path": "/v1/data_sources", "mode": "delay", "delay_ms": 300, "times": None}]
 
