@@ -9,8 +9,6 @@ dynamic resource, and tools that read it see that something changes, not what. F
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,23 +33,3 @@ def add_field_detail(response: Any, provider: ChartMogulProvider, olds: dict[str
     response.diffs.extend(key for key in changed if key not in response.diffs)
     response.hasDetailedDiff = True
     return response
-
-
-def with_field_detail(diff: Callable[[Any, Any], Any],
-                      providers: Callable[[], dict[str, type[ChartMogulProvider]]]) -> Callable[[Any, Any], Any]:
-    """Wrap the SDK's ``Diff`` so a change of one of ``providers``' types is answered field by field."""
-
-    @functools.wraps(diff)
-    def diff_with_detail(request: Any, context: Any) -> Any:
-        response = diff(request, context)
-        provider = providers().get(type_token(request.urn))
-        if provider is None or response is None or response.hasDetailedDiff:
-            return response
-        from pulumi.runtime import proto, rpc
-
-        if response.changes != proto.DiffResponse.DIFF_SOME:
-            return response
-        return add_field_detail(response, provider(), rpc.deserialize_properties(request.olds),
-                                rpc.deserialize_properties(request.news))
-
-    return diff_with_detail

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..resources._base import PROVIDER_KEY  # where the SDK's host looks for the pickled provider
 
 if TYPE_CHECKING:
     from ..resources._base import ChartMogulProvider
-
 
 
 def our_providers() -> dict[str, type[ChartMogulProvider]]:
@@ -56,22 +53,11 @@ def is_import_read(request: Any) -> bool:
         not request.HasField("inputs") or PROVIDER_KEY not in request.inputs.fields)
 
 
-def with_provider(read: Callable[[Any, Any], Any], blobs: Callable[[], dict[str, str]]) -> Callable[[Any, Any], Any]:
-    """Wrap the SDK's ``Read`` so an import Read of one of ``blobs``' types arrives with its provider pickle."""
+def with_provider_blob(request: Any, blob: str) -> Any:
+    """A copy of an import's ``Read`` request with the pickle of its type's provider, where the SDK's host looks."""
+    from pulumi.runtime import proto
 
-    @functools.wraps(read)
-    def read_with_provider(request: Any, context: Any) -> Any:
-        blob = blobs().get(request.type) if is_import_read(request) else None
-        if blob is None:
-            return read(request, context)
-        from pulumi.runtime import proto
-
-        supplied = proto.ReadRequest()
-        supplied.CopyFrom(request)
-        supplied.properties.update({PROVIDER_KEY: blob})
-        response = read(supplied, context)
-        if not response.id:
-            return response  # the SDK's host aborted the call (our read raised): nothing to add to
-        return with_inputs(response, our_providers()[request.type]())
-
-    return read_with_provider
+    supplied = proto.ReadRequest()
+    supplied.CopyFrom(request)
+    supplied.properties.update({PROVIDER_KEY: blob})
+    return supplied

@@ -12,52 +12,25 @@ taken from the old state. Other dynamic types get the inputs alone, as before.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from .diffs import type_token
 
-Wrapped = Callable[[Any, Any], Any]
+def preview_of_create(request: Any) -> Any:
+    """A preview's create: the new inputs, as the engine would make up itself (no provider is called)."""
+    from pulumi.runtime import proto
 
-
-def supporting_previews(configure: Wrapped) -> Wrapped:
-    @functools.wraps(configure)
-    def configure_with_previews(request: Any, context: Any) -> Any:
-        response = configure(request, context)
-        response.supportsPreview = True
-        return response
-
-    return configure_with_previews
+    return proto.CreateResponse(id="", properties=request.properties)
 
 
-def previewing_creates(create: Wrapped) -> Wrapped:
-    @functools.wraps(create)
-    def create_or_preview(request: Any, context: Any) -> Any:
-        if not request.preview:
-            return create(request, context)
-        from pulumi.runtime import proto
+def preview_of_update(request: Any, stable: frozenset[str]) -> Any:
+    """A preview's update: the new inputs plus the old outputs in ``stable`` (the field policy's), so what is
+    declared from them shows no change."""
+    from google.protobuf import struct_pb2
+    from pulumi.runtime import proto
 
-        return proto.CreateResponse(id="", properties=request.properties)
-
-    return create_or_preview
-
-
-def previewing_updates(update: Wrapped, stable: Callable[[str], frozenset[str]]) -> Wrapped:
-    """``stable(type token)``: the outputs an update of that type keeps."""
-
-    @functools.wraps(update)
-    def update_or_preview(request: Any, context: Any) -> Any:
-        if not request.preview:
-            return update(request, context)
-        from google.protobuf import struct_pb2
-        from pulumi.runtime import proto
-
-        properties = struct_pb2.Struct()
-        properties.CopyFrom(request.news)
-        for key in stable(type_token(request.urn)):
-            if key in request.olds.fields and key not in properties.fields:
-                properties.fields[key].CopyFrom(request.olds.fields[key])
-        return proto.UpdateResponse(properties=properties)
-
-    return update_or_preview
+    properties = struct_pb2.Struct()
+    properties.CopyFrom(request.news)
+    for key in stable:
+        if key in request.olds.fields and key not in properties.fields:
+            properties.fields[key].CopyFrom(request.olds.fields[key])
+    return proto.UpdateResponse(properties=properties)

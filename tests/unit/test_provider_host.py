@@ -1,19 +1,18 @@
-"""The provider host's additions, in-process: which Reads are imports, and the inputs an older SDK leaves out."""
+"""The provider host, in-process: its one servicer class and the SDK server it stands on, which Reads are imports,
+and the inputs an older SDK leaves out."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
 from pulumi.runtime import proto, rpc
+from pulumi.runtime.proto import ResourceProviderServicer
 
-from pulumi_chartmogul.provider_host.importing import (
-    is_import_read,
-    our_providers,
-    provider_blobs,
-    with_inputs,
-    with_provider,
-)
+from pulumi_chartmogul.provider_host import sdk_server
+from pulumi_chartmogul.provider_host.importing import is_import_read, our_providers, provider_blobs, with_inputs
+from pulumi_chartmogul.provider_host.server import OVERRIDDEN_RPCS, ChartMogulHostServicer, SdkServicer
 from pulumi_chartmogul.resources._base import PROVIDER_KEY
 from pulumi_chartmogul.resources.plan import PlanProvider
 from testkit.providers import DATA_SOURCE, PLAN, PLAN_GROUP, PLAN_PROVIDER
@@ -40,15 +39,32 @@ def test_the_blobs_are_what_the_program_stores() -> None:
     assert provider_blobs()[PLAN] == PLAN_PROVIDER
 
 
-def test_an_import_read_of_ours_arrives_with_its_provider_and_other_reads_unchanged() -> None:
+def test_the_sdk_server_entry_point_is_the_one_our_serve_mirrors() -> None:
+    """``server.serve`` does what the SDK's ``main`` does, with our servicer and pool: when an SDK's ``main`` changes
+    (another port, options, a handshake), this fails, and ``serve`` is read against it before anything else."""
+    assert sdk_server.entry_point() == sdk_server.SDK_ENTRY_POINT
+    assert SdkServicer.__name__ == sdk_server.SERVICER and issubclass(SdkServicer, ResourceProviderServicer)
+
+
+def test_the_host_servicer_overrides_exactly_the_rpcs_it_lists() -> None:
+    rpcs = {name for name in vars(ResourceProviderServicer) if name[:1].isupper()}
+    overridden = {name for name in vars(ChartMogulHostServicer) if name[:1].isupper()}
+    assert overridden == set(OVERRIDDEN_RPCS)
+    assert overridden <= rpcs
+    assert all(name in vars(SdkServicer) for name in overridden)  # each is the SDK's, with our addition
+
+
+def test_an_import_read_of_ours_arrives_with_its_provider_and_other_reads_unchanged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Any] = []
 
-    def sdk_read(request: Any, _context: Any) -> Any:
+    def sdk_read(_self: Any, request: Any, _context: Any) -> Any:
         seen.append(request)
         return proto.ReadResponse(id=request.id, properties=struct({"name": "Gold", PROVIDER_KEY: PLAN_PROVIDER}),
                                   inputs=struct({"name": "Gold", PROVIDER_KEY: PLAN_PROVIDER}))
 
-    read = with_provider(sdk_read, provider_blobs)
+    monkeypatch.setattr(SdkServicer, "Read", sdk_read)
+    read = ChartMogulHostServicer().Read
     read(proto.ReadRequest(id="pl_1", type=PLAN), None)
     assert rpc.deserialize_properties(seen[-1].properties) == {PROVIDER_KEY: PLAN_PROVIDER}
     foreign = proto.ReadRequest(id="x", type="pulumi-python:dynamic:Resource")
