@@ -5,122 +5,26 @@ thread-safe, so each thread lazily gets its own session, with one connection: a 
 time, so the connections of a process are its threads, and never more than ChartMogul's 20 in flight. What the
 threads share is the account's pace (``pacing.py``): every request, retries included, waits for its slot.
 
-Retry policy (:class:`RetryPolicy`, the only place it lives): GET, PATCH and DELETE are retried on 429, 5xx,
-connection and read errors; POST only when the server surely did nothing: 429, 503, or a connection that
-never opened. Backoff is exponential with jitter, ``Retry-After`` is honoured, and both the number of attempts
-(``maxRetries``) and the total time spent retrying are capped. A POST that fails ambiguously is not retried
-here: the resource first looks its object up by natural key (see ``resources/_base.py``). The numbers, and the
-worst-case time of one call and of one create that follow from them, are in ``settings.py``.
+Every session's adapter retries by the policy of ``retry.py`` (the only place it lives); a POST that fails
+ambiguously is left to the resource, which first looks its object up by natural key (``resources/creating.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Self
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.retry import Retry
 
 from .._version import __version__
 from .errors import AccountNotAllowedError, NotFoundError, TransportError, error_from_response
 from .listed_reads import PER_PAGE, ListingKey, listed_reads_for
-from .pacing import AccountPace, pace_for
+from .pacing import pace_for
+from .retry import RetryPolicy, never_sent
 from .settings import CONFIG_ALLOWED_ACCOUNT_IDS, ENV_ALLOWED_ACCOUNT_IDS, Settings
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"})
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# The server answers these before doing anything, so even a POST may be sent again.
-POST_RETRY_STATUSES = frozenset({429, 503})
-MAX_PER_PAGE = PER_PAGE
-
-
-class RetryPolicy(Retry):
-    """urllib3's ``Retry`` with the two rules it lacks: per-method status lists and a total time budget.
-
-    The budget starts at the first failure of a request (``new()`` is only called by ``increment()``), so one
-    adapter-level policy serves every request without per-request state.
-    """
-
-    def __init__(self, *args: Any, budget_seconds: float = 60.0, deadline: float | None = None,
-                 pace: AccountPace | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.budget_seconds = budget_seconds
-        self.deadline = deadline
-        self.pace = pace
-
-    @classmethod
-    def for_settings(cls, settings: Settings, pace: AccountPace | None = None) -> RetryPolicy:
-        return cls(
-            total=settings.max_retries,
-            redirect=0,
-            allowed_methods=SAFE_METHODS,  # read errors (the request was sent) are retried only for these
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=0.5,
-            backoff_max=20.0,
-            raise_on_status=False,  # the last error response reaches the caller with its body
-            respect_retry_after_header=True,
-            budget_seconds=settings.retry_budget_seconds,
-            pace=pace,
-        )
-
-    def new(self, **kw: Any) -> Self:
-        deadline = self.deadline if self.deadline is not None else time.monotonic() + self.budget_seconds
-        kw.setdefault("budget_seconds", self.budget_seconds)
-        kw.setdefault("deadline", deadline)
-        kw.setdefault("pace", self.pace)
-        return super().new(**kw)
-
-    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        """The backoff (or ``Retry-After``), then the retry's own slot in the account's pace: a retry is a request
-        to the API's rate limit like any other."""
-        super().sleep(response)
-        if self.pace is not None:
-            self.pace.wait()
-
-    def remaining_seconds(self) -> float:
-        if self.deadline is None:
-            return self.budget_seconds
-        return max(0.0, self.deadline - time.monotonic())
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        statuses = POST_RETRY_STATUSES if method.upper() == "POST" else RETRY_STATUSES
-        return status_code in statuses and bool(self.total) and self.remaining_seconds() > 0
-
-    def is_exhausted(self) -> bool:
-        return super().is_exhausted() or (self.deadline is not None and self.remaining_seconds() <= 0)
-
-    def get_backoff_time(self) -> float:
-        failures = len(self.history)
-        if failures == 0:
-            return 0.0
-        ceiling = min(self.backoff_max, self.backoff_factor * (2 ** (failures - 1)))
-        return min(self._jitter(ceiling), self.remaining_seconds())
-
-    @staticmethod
-    def _jitter(ceiling: float) -> float:
-        """'Equal jitter': half the ceiling, plus up to another half at random, so retries spread out."""
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, self.remaining_seconds())
-
-
-def _never_sent(exc: requests.RequestException) -> bool:
-    """True when the connection was never opened, so the server cannot have seen the request."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason: Any = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, ConnectTimeoutError)  # NewConnectionError (refused, DNS) is one too
 
 
 class ChartMogulClient:
@@ -172,7 +76,7 @@ class ChartMogulClient:
         except requests.RequestException as exc:
             # Raised from None: the original exception text is ours to vet, so it is redacted and kept as text.
             raise TransportError(
-                self.settings.redact(f"{method} {path}: {type(exc).__name__}: {exc}"), never_sent=_never_sent(exc)
+                self.settings.redact(f"{method} {path}: {type(exc).__name__}: {exc}"), never_sent=never_sent(exc)
             ) from None
         if response.status_code >= 400:
             # Redacted before parsing, so no part of the error (message, fields, args) can carry the key.
@@ -210,10 +114,10 @@ class ChartMogulClient:
     def get_plan(self, uuid: str) -> dict[str, Any]:
         return dict(self.request("GET", f"/plans/{uuid}"))
 
-    def read_plan(self, uuid: str, data_source_uuid: str | None = None) -> dict[str, Any]:
-        """A plan for a read, from the listing of ``data_source_uuid`` (a plan in the stack's state: its source is
-        known, and absence means gone) or, for an import or ``.get``, of the source of the last plan read that way,
-        when that pays (``listed_reads.py``)."""
+    def read_plan_via_listing(self, uuid: str, data_source_uuid: str | None = None) -> dict[str, Any]:
+        """A plan for a read, answered from a listing page when that pays, else by ``get_plan`` (``listed_reads.py``):
+        the listing of ``data_source_uuid`` (a plan in the stack's state: its source is known) or, for an import or
+        ``.get``, of the source of the last plan read that way. Gone only when its own GET says 404."""
         if data_source_uuid:
             return self._listed.read(uuid, _plans_of(data_source_uuid), self._page("/plans"),
                                      lambda: self.get_plan(uuid))
@@ -260,7 +164,7 @@ class ChartMogulClient:
     def list_all(self, path: str, key: str, filters: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
         """Every item of a cursor-paginated listing. Stops on ``has_more: false``: the real API's last page still
         carries a cursor (docs/emulator.md, pagination)."""
-        params: dict[str, Any] = {**(filters or {}), "per_page": MAX_PER_PAGE}
+        params: dict[str, Any] = {**(filters or {}), "per_page": PER_PAGE}
         while True:
             page = self.request("GET", path, params=params)
             yield from page.get(key, [])

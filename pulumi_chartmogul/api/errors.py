@@ -83,6 +83,25 @@ class TransportError(ChartMogulError):
         return f"could not reach ChartMogul: {self.message}"
 
 
+# The server answers these before it does anything: the rate limit (429) and the bound on requests in flight (503).
+NOTHING_DONE_STATUSES = frozenset({429, 503})
+
+
+def status_may_have_landed(status: int) -> bool:
+    """Whether a request answered with ``status`` may have taken effect although it failed: a 5xx other than the
+    ones answered before anything is done. (A 4xx is a refusal: nothing was done.)"""
+    return status >= 500 and status not in NOTHING_DONE_STATUSES
+
+
+def may_have_landed(error: ChartMogulError) -> bool:
+    """Whether the failed request behind ``error`` may have taken effect on the server: the one question both the
+    retry policy (a POST is never re-sent when it may have landed) and a create's recovery (then the object is looked
+    up first) ask."""
+    if isinstance(error, TransportError):
+        return not error.never_sent
+    return error.status is not None and status_may_have_landed(error.status)
+
+
 class OutcomeUnknownError(ChartMogulError):
     """A create may have taken effect, but no answer and no lookup could say: the object may exist untracked.
 

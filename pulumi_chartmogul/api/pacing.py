@@ -1,8 +1,9 @@
 """One pace per ChartMogul account for every thread of a process: the account's rate limit and its bound on requests
 in flight, kept on this side so that the API never has to refuse us.
 
-ChartMogul allows 40 requests per second per account (then 429) and 20 requests in flight (then 503)
-(../shared/chartmogul-api.md §5). The provider host serves up to 20 calls at once, and each thread has its own
+ChartMogul allows 40 requests per second per account (then 429) and 20 requests in flight (then 503): its API
+reference's rate-limit page (https://dev.chartmogul.com/docs/rate-limits) says so, and the emulator plays both
+(docs/emulator.md, "Limits"). The provider host serves up to 20 calls at once, and each thread has its own
 HTTP session, so without a shared pace the threads together would overrun the rate as soon as the API answers
 faster than 20 / 40 s. :class:`AccountPace` gives each request, first attempts and retries alike, its own time slot:
 evenly spaced at ``requests_per_second``, never a burst (the API counts a sliding second), and at most

@@ -55,7 +55,8 @@ from typing import Any
 
 import yaml
 
-from ..api.client import MAX_PER_PAGE, ChartMogulClient
+from ..api.client import ChartMogulClient
+from ..api.listed_reads import PER_PAGE
 from ..api.settings import CONFIG_ALLOWED_ACCOUNT_IDS
 from .names import CATALOG_KEY, GROUPS_KEY, data_source_resource_name, plan_resource_name, slug
 
@@ -93,7 +94,7 @@ class Export:
 
 def _counted(items: Iterable[dict[str, Any]], what: str, note: Note) -> Iterator[dict[str, Any]]:
     for count, item in enumerate(items, start=1):
-        if count % MAX_PER_PAGE == 0:
+        if count % PER_PAGE == 0:
             note(f"  {what}: {count} read")
         yield item
 

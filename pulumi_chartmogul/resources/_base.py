@@ -9,7 +9,6 @@ outputs) is handled here once.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -26,16 +25,9 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import contains_unknowns
 
-from ..api.errors import (
-    AlreadyExistsError,
-    ChartMogulError,
-    ConfigurationError,
-    NotFoundError,
-    OutcomeUnknownError,
-    ServerError,
-    TransportError,
-)
-from ..api.settings import MAX_CREATE_RESENDS, RESEND_DELAYS_SECONDS, Settings, load_settings
+from ..api.errors import ChartMogulError, ConfigurationError, NotFoundError, ServerError, TransportError
+from ..api.settings import Settings, load_settings
+from .creating import Create, NaturalKey, create_or_adopt
 
 if TYPE_CHECKING:
     # Imported where first needed, not when the host unpickles a provider: pydantic (specs) by the first check,
@@ -52,8 +44,10 @@ R = TypeVar("R", bound=Resource)
 class FieldPolicy:
     """How each input field reacts to a change: patched in place, or the object is replaced.
 
-    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff. Fields in none of these are
-    owned by the server: their drift is never a change.
+    ``create_only`` fields steer ``create`` (``adopt``) and never cause a diff. ``computed`` outputs are owned by
+    the server: their drift is never a change. The resource's outputs (:attr:`outputs`) are the fields sent to
+    ChartMogul and the computed ones, listed nowhere else: the constructor declares them unknown until the engine
+    fills them, ``.get`` reads them, and a test holds the typed ``Output`` annotations to them.
     """
 
     update: frozenset[str]
@@ -64,10 +58,20 @@ class FieldPolicy:
     # Outputs that an in-place update never changes: a preview of the update keeps them known (the provider host's
     # previews.py), so what is declared from them (a plan's data_source_uuid, a group's plans) shows no change.
     stable: frozenset[str] = frozenset({"uuid"})
+    computed: frozenset[str] = frozenset({"uuid"})
 
     @property
     def inputs(self) -> frozenset[str]:
         return self.update | self.replace | self.create_only
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Every output of the resource besides its echoed inputs: the API's fields and the server's own."""
+        return tuple(sorted(set(self.api_fields) | self.computed))
+
+    def unknown_outputs(self) -> dict[str, None]:
+        """The computed outputs as a program declares them: ``None``, so the engine fills them from the provider."""
+        return dict.fromkeys(sorted(self.computed))
 
     @property
     def api_fields(self) -> tuple[str, ...]:
@@ -137,100 +141,6 @@ def read_result(id_: str, outputs: dict[str, Any], inputs: dict[str, Any]) -> Re
     return result
 
 
-def create_without_duplicates(
-    post: Callable[[], dict[str, Any]],
-    find: Callable[[], dict[str, Any] | None],
-    *,
-    what: str,
-    max_resends: int = MAX_CREATE_RESENDS,
-    could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
-    unanswered_settle_seconds: float | None = None,
-) -> tuple[dict[str, Any], bool]:
-    """POST once; if the answer is lost, look the object up by natural key before anything is sent again.
-
-    Returns the object and whether it was found rather than created by the final POST. A create is ambiguous
-    when the request may have reached the server but no answer came back: a read timeout or a connection
-    reset after sending, or a 5xx other than 503. Then the object is looked up; only if it is not there is
-    the POST repeated, at most ``max_resends`` times (the provider passes ``maxRetries``; never more than 3).
-    An "already exists" after an ambiguous attempt is our own earlier POST, found again -- unless
-    ``could_be_ours`` proves the found object older than this create or different from what it sent: then it
-    was there before (made by hand, say), and :class:`AlreadyExistsError` is raised as if the first POST had
-    been answered, so it is never taken over without ``adopt=True``.
-
-    ``unanswered_settle_seconds`` is for objects the server does not refuse twice (plan groups: names are not
-    unique). A POST that got no answer at all (reset, read timeout) may still be running on the server, so a
-    lookup that does not find it proves nothing, and a re-send could make a second object that no "already
-    exists" would stop. With it set, such a POST is never re-sent: the lookup is repeated for that long, and if
-    the object has not appeared the create fails as an :class:`OutcomeUnknownError`. (A 5xx answer means the
-    server finished with the request, so a lookup after it is conclusive and the POST may be re-sent.)
-
-    When it gives up after an ambiguous attempt -- the lookup itself failed, or the re-sends ran out -- the
-    object may exist although nobody will track it (a lost POST can still land after the lookup), so the error
-    is an :class:`OutcomeUnknownError` that says so (``what`` names the object) and how the next run finds it.
-    """
-    attempts = 1 + max(0, min(max_resends, MAX_CREATE_RESENDS))
-    ambiguous: ChartMogulError | None = None
-    for attempt in range(attempts):
-        if attempt:
-            time.sleep(RESEND_DELAYS_SECONDS[attempt - 1])
-        try:
-            return post(), False
-        except AlreadyExistsError:
-            if ambiguous is None:
-                raise
-            found = _look_up(find, ambiguous, what)
-            if found is not None:
-                return _ours(found, could_be_ours, what), True
-            raise
-        except (TransportError, ServerError) as exc:
-            if not _may_have_landed(exc):
-                raise
-            ambiguous = exc
-        unanswered = unanswered_settle_seconds is not None and isinstance(ambiguous, TransportError)
-        settle = (unanswered_settle_seconds or 0.0) if unanswered else 0.0
-        found = _look_up(find, ambiguous, what, settle_seconds=settle)
-        if found is not None:
-            return _ours(found, could_be_ours, what), True
-        if unanswered:
-            raise _outcome_unknown(what, ambiguous, "and it was not sent again: the server accepts a second one, "
-                                   "and the first may still take effect")
-    assert ambiguous is not None
-    raise _outcome_unknown(what, ambiguous, f"and after {attempts} attempts, each re-sent only once a lookup had "
-                           "not found it, the last one may still take effect")
-
-
-def _ours(found: dict[str, Any], could_be_ours: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
-    if not could_be_ours(found):
-        raise AlreadyExistsError(f"{what} already existed before this create (uuid {found.get('uuid')})",
-                                 status=422)
-    return found
-
-
-def _look_up(find: Callable[[], dict[str, Any] | None], ambiguous: ChartMogulError, what: str,
-             settle_seconds: float = 0.0) -> dict[str, Any] | None:
-    """``find()``; with ``settle_seconds``, again every quarter second until it finds the object or time is up."""
-    deadline = time.monotonic() + settle_seconds if settle_seconds > 0 else None
-    while True:
-        try:
-            found = find()
-        except ChartMogulError as exc:
-            raise _outcome_unknown(what, ambiguous,
-                                   f"and looking it up failed too ({exc}), so it was not sent again") from None
-        if found is not None or deadline is None or time.monotonic() >= deadline:
-            return found
-        time.sleep(0.25)
-
-
-def _outcome_unknown(what: str, ambiguous: ChartMogulError, detail: str) -> OutcomeUnknownError:
-    return OutcomeUnknownError(
-        f"{what[:1].upper()}{what[1:]} may have been created: the last attempt failed without saying whether it "
-        f"took effect ({ambiguous}), {detail}. It may now exist in ChartMogul without being tracked by Pulumi. "
-        "Once ChartMogul answers, run `pulumi up` again: it creates the object if it is missing, or reports that "
-        "it already exists, and then adopt=True on this resource takes it over.",
-        status=ambiguous.status,
-    )
-
-
 def delete_confirmed(delete: Callable[[], None], get: Callable[[], Any]) -> None:
     """DELETE; "not found" means done. If the answer is lost, a GET says whether the DELETE took effect.
 
@@ -253,12 +163,6 @@ def delete_confirmed(delete: Callable[[], None], get: Callable[[], Any]) -> None
     except ChartMogulError:
         pass
     raise failure
-
-
-def _may_have_landed(exc: ChartMogulError) -> bool:
-    if isinstance(exc, TransportError):
-        return not exc.never_sent
-    return exc.status is not None and exc.status >= 500 and exc.status != 503
 
 
 _CLIENT_LOCK = threading.Lock()
@@ -361,7 +265,7 @@ class ChartMogulProvider(ResourceProvider):
                 # A get() (ResourceOptions(id=...)) sends the declared props, which have no uuid yet, and an import
                 # (import_=...) sends none: the engine would keep a resource with no outputs, or say only "does not
                 # exist". Missing is an error there, and this one says which object and what to do.
-                resource = self.spec_name.removesuffix("Spec")
+                resource = self.resource
                 raise NotFoundError(
                     f"no {resource} with uuid {id_!r} exists in ChartMogul, so {resource}.get cannot read it and "
                     "it cannot be imported. If it was deleted, remove its uuid (the catalog entry's `uuid`, or "
@@ -381,58 +285,31 @@ class ChartMogulProvider(ResourceProvider):
         checked = self.check({}, inputs)
         return inputs if checked.failures else {k: v for k, v in checked.inputs.items() if k != PROVIDER_KEY}
 
-    def create_or_adopt(
-        self,
-        post: Callable[[], dict[str, Any]],
-        find: Callable[[], dict[str, Any] | None],
-        *,
-        adopt: bool,
-        what: str,
-        taken: str,
-        param: str,
-        could_be_ours: Callable[[dict[str, Any]], bool],
-    ) -> tuple[dict[str, Any], bool]:
-        """Create without duplicates; when the natural key is taken, take the existing object over if ``adopt``.
+    @property
+    def resource(self) -> str:
+        """The resource type's name, as a program writes it: ``Plan``."""
+        return self.spec_name.removesuffix("Spec")
 
-        With ``adopt`` the object is looked up first (one request when it exists, no POST). Returns the object
-        and whether it was found rather than created. Without ``adopt`` a taken key is an
-        :class:`AlreadyExistsError` whose message (``taken`` says what exists) names the existing uuid and the
-        ``adopt=True`` way out; ``param`` is the field that makes the key.
-        """
-        if adopt:
-            # Adopting: look first, so that taking over an existing object costs one GET and never a POST
-            # (a first `up` of an exported catalog creates nothing and sends one request per object).
-            existing = find()
-            if existing is not None:
-                return existing, True
-        try:
-            return create_without_duplicates(post, find, what=what, max_resends=self.client.settings.max_retries,
-                                             could_be_ours=could_be_ours)
-        except AlreadyExistsError:
-            existing = find()
-            if existing is None:
-                raise
-            if not adopt:
-                resource = self.spec_name.removesuffix("Spec")
-                raise AlreadyExistsError(
-                    f"{taken} (uuid {existing['uuid']}). Set adopt=True on this {resource} to manage the existing "
-                    f"one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose another {param}.",
-                    status=422,
-                    param=param,
-                ) from None
-            return existing, True
+    def create_once(self, props: Mapping[str, Any], key: NaturalKey, post: Callable[[], dict[str, Any]], *,
+                    could_be_ours: Callable[[dict[str, Any]], bool] = lambda _found: True,
+                    settle_seconds: float = 0.0) -> tuple[dict[str, Any], bool]:
+        """Create the object ``post`` makes, exactly once, or take over the one ``key`` finds when the resource adopts
+        (``creating.py``). Returns the object and whether it was found rather than created."""
+        create = Create(post, key, could_be_ours, max_resends=self.client.settings.create_resends,
+                        settle_seconds=settle_seconds)
+        return create_or_adopt(create, adopt=self.adopts(props), resource=self.resource)
 
 
 def read_existing(cls: type[R], provider: ChartMogulProvider, resource_name: str, id_: pulumi.Input[str],
-                  outputs: Sequence[str], opts: pulumi.ResourceOptions | None) -> R:
+                  opts: pulumi.ResourceOptions | None) -> R:
     """``cls.get``: a resource the program reads but does not manage (Pulumi's usual static ``get``).
 
     ``pulumi.dynamic.Resource`` has none, so the resource is registered with ``ResourceOptions(id=...)``: the
     engine then runs a Read step (in preview too) instead of a create, refreshes it like any other resource,
     and never deletes it. ``cls.__init__`` is bypassed (its required arguments are what is being read); the
-    outputs are declared as ``None`` so that they are filled from the read.
+    outputs (the field policy's) are declared as ``None`` so that they are filled from the read.
     """
     resource = cls.__new__(cls)
-    Resource.__init__(resource, provider, resource_name, dict.fromkeys(outputs),
+    Resource.__init__(resource, provider, resource_name, dict.fromkeys(provider.policy.outputs),
                       pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id_)))
     return resource

@@ -19,6 +19,7 @@ from pulumi.runtime.rpc import contains_unknowns
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
 from .calling import call_properties, flag
+from .creating import NaturalKey
 from .import_support import require_import_support
 from .protection import forced, refuse_if_it_holds_customers
 
@@ -28,6 +29,7 @@ POLICY = FieldPolicy(
     replace=frozenset({"name"}),
     state_only=frozenset({"force_destroy"}),
     stable=frozenset({"uuid", "system", "created_at"}),
+    computed=frozenset({"uuid", "system", "status", "created_at"}),
 )
 
 
@@ -39,9 +41,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 _TIME_OF_DAY = re.compile(r"[T ]\d{2}(?P<minutes>:?\d{2}(?P<seconds>:?\d{2}(?P<fraction>[.,]\d+)?)?)?")
 
 
-def find_data_source(provider: ChartMogulProvider, name: str) -> dict[str, Any] | None:
-    """The data source with this name (names are unique per account), or None."""
-    return next((s for s in provider.client.list_data_sources(name=name) if s.get("name") == name), None)
+def find_data_sources(provider: ChartMogulProvider, name: str) -> list[dict[str, Any]]:
+    """The data source with this name (names are unique per account), as a list of none or one."""
+    return [s for s in provider.client.list_data_sources(name=name) if s.get("name") == name]
 
 
 def _created_before(source: dict[str, Any], moment: datetime) -> bool:
@@ -95,15 +97,11 @@ class DataSourceProvider(ChartMogulProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         name = props["name"]
         started = datetime.now(UTC)
-        source, _ = self.create_or_adopt(
-            lambda: self.client.create_data_source(name),
-            lambda: find_data_source(self, name),
-            adopt=self.adopts(props),
-            what=f"the data source named {name!r}",
-            taken=f"a data source named {name!r} already exists",
-            param="name",
-            could_be_ours=lambda found: not _created_before(found, started),
-        )
+        key = NaturalKey(param="name", what=f"the data source named {name!r}",
+                         taken=f"a data source named {name!r} already exists",
+                         find_all=lambda: find_data_sources(self, name))
+        source, _ = self.create_once(props, key, lambda: self.client.create_data_source(name),
+                                     could_be_ours=lambda found: not _created_before(found, started))
         return CreateResult(source["uuid"], self._outputs(source, props))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -179,10 +177,7 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
         props = {
             "name": resource_name if name is None else name,
             "adopt": flag(adopt),
-            "uuid": None,
-            "system": None,
-            "status": None,
-            "created_at": None,
+            **POLICY.unknown_outputs(),
         }
         force_destroy = flag(force_destroy)
         if force_destroy is not False:
@@ -196,5 +191,4 @@ class DataSource(Resource, module="chartmogul", name="DataSource"):
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> DataSource:
         """The existing data source with uuid ``id``, read (at every preview, up and refresh) but not managed:
         the program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
-        return read_existing(DataSource, DataSourceProvider(), resource_name, id,
-                             ("uuid", "name", "system", "status", "created_at"), opts)
+        return read_existing(DataSource, DataSourceProvider(), resource_name, id, opts)

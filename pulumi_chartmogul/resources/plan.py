@@ -12,6 +12,7 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 
 from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_existing
 from .calling import call_properties, flag
+from .creating import NaturalKey
 from .import_support import require_import_support
 
 if TYPE_CHECKING:
@@ -30,13 +31,10 @@ def api_body(props: Mapping[str, Any]) -> dict[str, Any]:
     return {f: int(props[f]) if f == "interval_count" else props[f] for f in API_FIELDS}
 
 
-def find_plan(provider: ChartMogulProvider, data_source_uuid: str, external_id: str) -> dict[str, Any] | None:
-    """The plan with this external id in this data source (unique there), or None."""
+def find_plans(provider: ChartMogulProvider, data_source_uuid: str, external_id: str) -> list[dict[str, Any]]:
+    """The plan with this external id in this data source (unique there), as a list of none or one."""
     matches = provider.client.list_plans(data_source_uuid=data_source_uuid, external_id=external_id)
-    return next(
-        (p for p in matches if p.get("external_id") == external_id and p.get("data_source_uuid") == data_source_uuid),
-        None,
-    )
+    return [p for p in matches if p.get("external_id") == external_id and p.get("data_source_uuid") == data_source_uuid]
 
 
 class PlanProvider(ChartMogulProvider):
@@ -53,18 +51,19 @@ class PlanProvider(ChartMogulProvider):
         # A plan of the state ("uuid" is an output) names its data source, which never changes: its listing answers.
         # An import or a .get() has only the uuid (and the program's word for the source): the account's listing.
         in_state = "uuid" in props and isinstance(props.get("data_source_uuid"), str)
-        return self.client.read_plan(id_, props["data_source_uuid"] if in_state else None)
+        return self.client.read_plan_via_listing(id_, props["data_source_uuid"] if in_state else None)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = api_body(props)
         source, external_id = declared["data_source_uuid"], declared["external_id"]
-        plan, found = self.create_or_adopt(
-            lambda: self.client.create_plan(declared),
-            lambda: find_plan(self, source, external_id),
-            adopt=self.adopts(props),
+        key = NaturalKey(
+            param="external_id",
             what=f"the plan with external_id {external_id!r} in data source {source}",
             taken=f"a plan with external_id {external_id!r} already exists in data source {source}",
-            param="external_id",
+            find_all=lambda: find_plans(self, source, external_id),
+        )
+        plan, found = self.create_once(
+            props, key, lambda: self.client.create_plan(declared),
             # A plan our POST made has exactly the fields it sent; one that differs was there before.
             could_be_ours=lambda found: all(found.get(f) == declared[f] for f in API_FIELDS),
         )
@@ -139,7 +138,7 @@ class Plan(Resource, module="chartmogul", name="Plan"):
             **required,
             "external_id": resource_name if given.get("external_id") is None else given["external_id"],
             "adopt": flag(given.get("adopt")),
-            "uuid": None,
+            **POLICY.unknown_outputs(),
         }
         require_import_support("Plan", resource_name, opts)
         super().__init__(PlanProvider(), resource_name, props, opts)
@@ -148,5 +147,4 @@ class Plan(Resource, module="chartmogul", name="Plan"):
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Plan:
         """The existing plan with uuid ``id``, read (at every preview, up and refresh) but not managed: the
         program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
-        return read_existing(Plan, PlanProvider(), resource_name, id,
-                             ("uuid", *API_FIELDS), opts)
+        return read_existing(Plan, PlanProvider(), resource_name, id, opts)

@@ -16,21 +16,15 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, Resource, UpdateResult
 from pulumi.runtime.rpc import contains_unknowns
 
-from ..api.errors import AlreadyExistsError, ChartMogulError
-from ._base import (
-    ChartMogulProvider,
-    FieldPolicy,
-    check_inputs,
-    create_without_duplicates,
-    delete_confirmed,
-    read_existing,
-)
+from ._base import ChartMogulProvider, FieldPolicy, check_inputs, delete_confirmed, read_existing
 from .calling import call_properties, flag
+from .creating import NaturalKey
 from .import_support import require_import_support
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "plans"}),
     replace=frozenset(),
+    computed=frozenset({"uuid", "plans_count"}),
 )
 
 
@@ -44,10 +38,6 @@ def _members(plans: Any) -> Any:
 def groups_named(provider: ChartMogulProvider, name: str) -> list[dict[str, Any]]:
     """Every plan group with exactly this name (the API allows several)."""
     return [group for group in provider.client.list_plan_groups() if group.get("name") == name]
-
-
-def _uuids(groups: Sequence[dict[str, Any]]) -> str:
-    return ", ".join(str(group.get("uuid")) for group in groups)
 
 
 class PlanGroupProvider(ChartMogulProvider):
@@ -89,45 +79,28 @@ class PlanGroupProvider(ChartMogulProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         name, plans = props["name"], list(props["plans"])
-        what = f"the plan group named {name!r}"
-        existing = groups_named(self, name)
-        if existing:
-            group = self._adopt(existing, props, name, plans)
-        else:
-            # Nothing has this name yet, so a group with it found after a lost answer is the one our POST made.
-            def find() -> dict[str, Any] | None:
-                found = groups_named(self, name)
-                if len(found) > 1:
-                    raise ChartMogulError(f"{len(found)} plan groups are named {name!r} ({_uuids(found)})")
-                return found[0] if found else None
+        key = NaturalKey(param="name", what=f"the plan group named {name!r}",
+                         taken=f"a plan group named {name!r} already exists",
+                         find_all=lambda: groups_named(self, name),
+                         # The API accepts several groups with one name: a name found taken is looked at before any
+                         # POST, and a POST that may still be running is waited for, never sent twice.
+                         unique_on_server=False, several=f"plan groups are named {name!r}")
+        members: dict[str, list[str]] = {}  # a found group's members, read once
 
-            created, _ = create_without_duplicates(
-                lambda: self.client.create_plan_group(name, plans), find, what=what,
-                max_resends=self.client.settings.max_retries,
-                could_be_ours=lambda found: _members(self._get(found["uuid"])["plans"]) == _members(plans),
-                # Names are not unique: a POST that may still be running is waited for, never sent twice.
-                unanswered_settle_seconds=2 * self.client.settings.timeout_seconds,
-            )
-            group = {**created, "plans": plans}
-        return CreateResult(group["uuid"], self._outputs(group, props))
+        def members_of(group: dict[str, Any]) -> list[str]:
+            if group["uuid"] not in members:
+                members[group["uuid"]] = self._get(group["uuid"])["plans"]
+            return members[group["uuid"]]
 
-    def _adopt(self, existing: list[dict[str, Any]], props: dict[str, Any], name: str,
-               plans: list[str]) -> dict[str, Any]:
-        """Take over the one existing group with this name (patched to the declared plans), or say why not."""
-        if not self.adopts(props):
-            raise AlreadyExistsError(
-                f"a plan group named {name!r} already exists (uuid {_uuids(existing)}). Set adopt=True on this "
-                "PlanGroup to manage the existing one (or CHARTMOGUL_ADOPT_EXISTING=true for one run), or choose "
-                "another name.", status=422, param="name")
-        if len(existing) > 1:
-            raise AlreadyExistsError(
-                f"{len(existing)} plan groups are named {name!r} (uuids {_uuids(existing)}), so adopt=True cannot "
-                "tell which one to manage. Delete or rename all but one in ChartMogul, or choose another name.",
-                status=422, param="name")
-        group = self._get(existing[0]["uuid"])
-        if _members(group["plans"]) != _members(plans):
-            group = {**self.client.update_plan_group(group["uuid"], {"plans": plans}), "plans": plans}
-        return group
+        group, found = self.create_once(
+            props, key, lambda: self.client.create_plan_group(name, plans),
+            # Nothing had this name before the POST, so a group found with it afterwards is ours if it has our plans.
+            could_be_ours=lambda found: _members(members_of(found)) == _members(plans),
+            settle_seconds=2 * self.client.settings.timeout_seconds,
+        )
+        if found and _members(members_of(group)) != _members(plans):
+            group = self.client.update_plan_group(group["uuid"], {"plans": plans})  # adopted: made to declare plans
+        return CreateResult(group["uuid"], self._outputs({**group, "plans": plans}, props))
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         plans = list(news["plans"])
@@ -180,8 +153,7 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
             "name": resource_name if name is None else name,
             "plans": plans,
             "adopt": flag(adopt),
-            "uuid": None,
-            "plans_count": None,
+            **POLICY.unknown_outputs(),
         }
         require_import_support("PlanGroup", resource_name, opts)
         super().__init__(PlanGroupProvider(), resource_name, props, opts)
@@ -190,5 +162,4 @@ class PlanGroup(Resource, module="chartmogul", name="PlanGroup"):
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> PlanGroup:
         """The existing plan group with uuid ``id``, read (at every preview, up and refresh) but not managed: the
         program never changes it and ``destroy`` leaves it alone. A uuid that does not exist fails the run."""
-        return read_existing(PlanGroup, PlanGroupProvider(), resource_name, id,
-                             ("uuid", "name", "plans", "plans_count"), opts)
+        return read_existing(PlanGroup, PlanGroupProvider(), resource_name, id, opts)

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from urllib3.util.retry import RequestHistory
 
-from pulumi_chartmogul.api.client import ChartMogulClient, RetryPolicy
+from pulumi_chartmogul.api.client import ChartMogulClient
 from pulumi_chartmogul.api.errors import (
     AuthenticationError,
     NotFoundError,
@@ -22,6 +22,7 @@ from pulumi_chartmogul.api.errors import (
     TransportError,
     UnprocessableEntityError,
 )
+from pulumi_chartmogul.api.retry import RetryPolicy
 from pulumi_chartmogul.api.settings import Settings
 from testkit.emulator import Emulator, running_emulator
 

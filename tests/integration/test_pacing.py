@@ -1,7 +1,8 @@
 """The pace against an emulator that enforces a rate limit: many threads, one account, no 429.
 
-The emulator counts a sliding second, as ChartMogul does (../shared/chartmogul-api.md §5). With retries off, a
-single 429 would surface as an error, so "no error" here means the API never had to refuse a request."""
+The emulator counts a sliding second, as ChartMogul does: 40 requests per second per account, then 429 (its rate-limit
+page, https://dev.chartmogul.com/docs/rate-limits; docs/emulator.md, "Limits"). With retries off, a single 429 would
+surface as an error, so "no error" here means the API never had to refuse a request."""
 
 from __future__ import annotations
 

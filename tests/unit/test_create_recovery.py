@@ -3,6 +3,7 @@ answer was lost is sent again, and which found data source counts as "there befo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ import pytest
 
 from pulumi_chartmogul.api.errors import AlreadyExistsError, OutcomeUnknownError, ServerError
 from pulumi_chartmogul.api.settings import Settings
-from pulumi_chartmogul.resources import _base
+from pulumi_chartmogul.resources import creating
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
 from pulumi_chartmogul.resources.plan import PlanProvider
 
@@ -45,7 +46,7 @@ class LosingClient:
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waits: list[float] = []
-    monkeypatch.setattr(_base, "time", SimpleNamespace(sleep=waits.append))
+    monkeypatch.setattr(creating, "time", SimpleNamespace(sleep=waits.append))
     return waits
 
 
@@ -127,6 +128,17 @@ class CountingLosingClient(LosingClient):
         return []
 
 
+def group_create(post: Callable[[], dict[str, Any]], find: Callable[[], dict[str, Any] | None]) -> creating.Create:
+    """A create of an object whose key the server does not keep unique (a plan group's name), waited for 5 s."""
+    def find_all() -> list[dict[str, Any]]:
+        found = find()
+        return [] if found is None else [found]
+
+    key = creating.NaturalKey(param="name", what="the group", taken="a group named 'g' already exists",
+                              find_all=find_all, unique_on_server=False)
+    return creating.Create(post, key, settle_seconds=5)
+
+
 def test_an_unanswered_post_of_a_non_unique_object_is_waited_for_never_re_sent(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Plan groups: the server accepts a second one with the same name, so a POST that got no answer (it may
@@ -134,7 +146,7 @@ def test_an_unanswered_post_of_a_non_unique_object_is_waited_for_never_re_sent(
     from pulumi_chartmogul.api.errors import TransportError
 
     clock = iter(range(100))
-    monkeypatch.setattr(_base, "time", SimpleNamespace(sleep=lambda _s: None, monotonic=lambda: next(clock)))
+    monkeypatch.setattr(creating, "time", SimpleNamespace(sleep=lambda _s: None, monotonic=lambda: next(clock)))
     posts, lookups = [], []
 
     def post() -> dict[str, Any]:
@@ -145,13 +157,12 @@ def test_an_unanswered_post_of_a_non_unique_object_is_waited_for_never_re_sent(
         lookups.append(1)
         return {"uuid": "plg_1"} if len(lookups) == 3 else None
 
-    found, was_found = _base.create_without_duplicates(post, find_late, what="the group",
-                                                       unanswered_settle_seconds=5)
+    found, was_found = creating.create_without_duplicates(group_create(post, find_late))
     assert (found, was_found, len(posts), len(lookups)) == ({"uuid": "plg_1"}, True, 1, 3)
 
     posts.clear()
     with pytest.raises(OutcomeUnknownError, match="it was not sent again"):
-        _base.create_without_duplicates(post, lambda: None, what="the group", unanswered_settle_seconds=5)
+        creating.create_without_duplicates(group_create(post, lambda: None))
     assert len(posts) == 1
 
 
@@ -164,6 +175,5 @@ def test_a_5xx_answer_is_conclusive_so_a_non_unique_object_is_re_sent() -> None:
             raise ServerError("500 Internal Server Error", status=500)
         return {"uuid": "plg_2"}
 
-    assert _base.create_without_duplicates(post, lambda: None, what="the group", unanswered_settle_seconds=5) == (
-        {"uuid": "plg_2"}, False)
+    assert creating.create_without_duplicates(group_create(post, lambda: None)) == ({"uuid": "plg_2"}, False)
     assert len(posts) == 2

@@ -7,9 +7,10 @@ import threading
 
 import pytest
 
-from pulumi_chartmogul.api.client import ChartMogulClient, RetryPolicy
+from pulumi_chartmogul.api.client import ChartMogulClient
 from pulumi_chartmogul.api.errors import ConfigurationError
 from pulumi_chartmogul.api.pacing import AccountPace, pace_for
+from pulumi_chartmogul.api.retry import RetryPolicy
 from pulumi_chartmogul.api.settings import (
     DEFAULT_REQUESTS_PER_SECOND,
     MAX_IN_FLIGHT,

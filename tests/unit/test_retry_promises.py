@@ -20,7 +20,7 @@ import requests
 import urllib3.util.retry
 from requests.adapters import HTTPAdapter
 
-from pulumi_chartmogul.api import client as client_module
+from pulumi_chartmogul.api import retry as retry_module
 from pulumi_chartmogul.api.client import ChartMogulClient
 from pulumi_chartmogul.api.errors import RateLimitError, ServerError, TransportError
 from pulumi_chartmogul.api.settings import Settings
@@ -51,7 +51,7 @@ class FakeClock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     fake_time = SimpleNamespace(monotonic=fake.monotonic, time=fake.time, sleep=fake.sleep)
-    monkeypatch.setattr(client_module, "time", fake_time)
+    monkeypatch.setattr(retry_module, "time", fake_time)
     monkeypatch.setattr(urllib3.util.retry, "time", fake_time)
     return fake
 
