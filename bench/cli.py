@@ -19,7 +19,6 @@ keep one.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import resource
@@ -162,7 +161,7 @@ class Project:
         if len(json.dumps(entries)) <= STACK_CONFIG_LIMIT:
             self.cli.set_stack_config(f"{PROJECT}:catalog", entries)
             return
-        yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
+        import yaml
         (self.folder / CATALOG_FILE).write_text(yaml.safe_dump({"config": {f"{PROJECT}:catalog": entries}},
                                                                sort_keys=False), encoding="utf-8")
         self.cli.set_stack_config(f"{PROJECT}:catalog_file", CATALOG_FILE)
@@ -170,7 +169,7 @@ class Project:
     def provider_host(self) -> str:
         """Which provider host the engine starts for the project's dynamic resources: the one its ``Pulumi.yaml``
         names under ``plugins:`` (ours, as in the template's projects), else Pulumi's own."""
-        yaml: Any = importlib.import_module("yaml")
+        import yaml
         project = yaml.safe_load((self.folder / "Pulumi.yaml").read_text(encoding="utf-8"))
         for plugin in (project.get("plugins") or {}).get("providers") or []:
             if plugin.get("name") == "pulumi-python" and plugin.get("path"):

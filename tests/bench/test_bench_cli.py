@@ -6,9 +6,8 @@ Skipped when no Pulumi CLI is here (``make pulumi-cli`` puts one in .pulumi-cli/
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import pytest
 
@@ -32,7 +31,7 @@ def test_cli_plans_option() -> None:
 
 
 def test_a_catalog_too_large_for_stack_config_goes_into_its_own_file(tmp_path: Path) -> None:
-    yaml: Any = importlib.import_module("yaml")
+    import yaml
     emulator = cast(Emulator, type("NoEmulator", (), {"api_root": "http://127.0.0.1:9/v1"})())
     small, large = (cli.Project(tmp_path / name, tmp_path / "no-cli", emulator) for name in ("small", "large"))
     assert small.provider_host() == "ours (Pulumi.yaml plugins: pulumi-python at pulumi_chartmogul/provider_host)"

@@ -3,13 +3,14 @@ accepts it, that it is deterministic, and how it fails (bad key, unreachable end
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from pulumi_chartmogul.catalog import load_catalog
 from pulumi_chartmogul.catalog.export import clash_key
@@ -19,7 +20,6 @@ from pulumi_chartmogul.emulator.account import DEFAULT_ACCOUNT_ID
 from testkit.accounts import STRIPE_PLANS, seed_messy_account, snapshot
 from testkit.emulator import Emulator, running_emulator
 
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 KEY = "test-key"
 
 

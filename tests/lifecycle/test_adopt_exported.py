@@ -7,13 +7,13 @@ resource name, and the provider replaces it (the API cannot rename)."""
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_chartmogul.catalog import CatalogDataSource, load_catalog
 from pulumi_chartmogul.commands.cli import build_parser
@@ -25,8 +25,6 @@ from testkit.host import ResourceState
 from testkit.providers import DATA_SOURCE, DATA_SOURCE_PROVIDER, PLAN, PLAN_GROUP, PLAN_GROUP_PROVIDER, PLAN_PROVIDER
 from testkit.reads import assert_plans_read
 from tests.integration.test_export import seed_clashing_account
-
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
 
 def export(emulator: Emulator) -> str:

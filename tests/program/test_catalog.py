@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import importlib
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+import yaml
 
 from pulumi_chartmogul.catalog import (
     Catalog,
@@ -20,7 +20,6 @@ from pulumi_chartmogul.catalog import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
 
 def plan(external_id: str, unit: str = "month", **extra: Any) -> dict[str, Any]:

@@ -4,18 +4,17 @@ PlanGroup resources whose members are the catalog's plan outputs or given uuids.
 from __future__ import annotations
 
 import copy
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_chartmogul.catalog import CatalogError, declare, load_catalog
 from pulumi_chartmogul.catalog.groups import declare_plan_groups
 
 from .mocking import PLAN_GROUP_TYPE, REPO, Harness, Recorder, mocked
 
-yaml: Any = importlib.import_module("yaml")
 OUTSIDE = "pl_33333333-3333-4333-8333-333333333333"
 CATALOG: list[dict[str, Any]] = [
     {"name": "Billing", "plans": [

@@ -3,14 +3,14 @@ checked, created) against the emulator: the wiring reaches the API, not only the
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+import yaml
 
 from testkit.emulator import Emulator
 
 from .mocking import DATA_SOURCE_TYPE, PLAN_TYPE, REPO, ProviderInProcess, mocked
 
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 KEY = "program-test-key"
 
 

@@ -3,7 +3,6 @@ folder, stack config set), under mocks: they declare what they should and export
 
 from __future__ import annotations
 
-import importlib
 import runpy
 import shutil
 from collections.abc import Iterator
@@ -11,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_chartmogul.catalog import CatalogError
 
 from .mocking import DATA_SOURCE_TYPE, PLAN_GROUP_TYPE, PLAN_TYPE, REPO, Harness, Recorder, mocked
 
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 EXAMPLES = REPO / "examples"
 
 

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_chartmogul.commands import review
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / "examples" / "pr-review" / "pulumi-review.yml"
-yaml: Any = importlib.import_module("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 
 
 def actionlint() -> str | None:
