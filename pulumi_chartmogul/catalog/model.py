@@ -73,8 +73,9 @@ from pydantic import (
 )
 
 from ..resources.data_source import DataSource
+from ..resources.intervals import IntervalUnit
 from ..resources.plan import Plan
-from ..resources.specs import DataSourceUuid, IntervalCount, IntervalUnit, PlanUuid, Text, describe_error
+from ..resources.specs import DataSourceUuid, IntervalCount, PlanUuid, Text, describe_error
 from .groups import CatalogPlanGroup, CatalogPlanRef, plan_group_problems
 from .names import data_source_resource_name, plan_resource_name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
@@ -14,10 +14,7 @@ from ._base import ChartMogulProvider, FieldPolicy, delete_confirmed, read_exist
 from .calling import call_properties, flag
 from .creating import NaturalKey
 from .import_support import require_import_support
-
-if TYPE_CHECKING:
-    # Literal["day", "month", "year"], for the signatures only: importing specs loads pydantic (_base.py says why not)
-    from .specs import IntervalUnit
+from .intervals import IntervalUnit
 
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
@@ -110,7 +107,7 @@ class Plan(Resource, module="chartmogul", name="Plan"):
     data_source_uuid: pulumi.Output[str]
     name: pulumi.Output[str]
     interval_count: pulumi.Output[int]
-    interval_unit: pulumi.Output[str]
+    interval_unit: pulumi.Output[IntervalUnit]
     external_id: pulumi.Output[str]
 
     def __init__(

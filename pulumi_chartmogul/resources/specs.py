@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
+
+from .intervals import IntervalUnit
 
 # Our limits where the API documents none: generous for real catalogs, and they stop obvious mistakes
 # (a pasted paragraph as a name, a count that overflows) before ChartMogul sees them.
@@ -45,7 +47,6 @@ def _whole_number(value: Any) -> Any:
 
 Text = Annotated[StrictStr, Field(min_length=1, max_length=TEXT_MAX_LENGTH), AfterValidator(_trimmed)]
 IntervalCount = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=INTERVAL_COUNT_MAX)]
-IntervalUnit = Literal["day", "month", "year"]
 
 
 def _data_source_uuid(value: str) -> str:

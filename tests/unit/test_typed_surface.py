@@ -38,6 +38,8 @@ gold = cm.Plan("gold", data_source_uuid=billing.uuid, name="Gold", interval_coun
 silver = cm.{plan}("silver", cm.PlanArgs(data_source_uuid=billing.uuid, name="Silver", interval_count=1,
                                       interval_unit="year", adopt=billing.name.apply(lambda n: n == "Legacy")))
 paid = cm.PlanGroup("paid", plans=[gold.uuid, silver.uuid], adopt=True)
+gold_yearly = cm.Plan("gold-yearly", data_source_uuid=billing.uuid, name="Gold yearly", interval_count=12,
+                      interval_unit=gold.interval_unit)  # one plan's unit, as an output, is another's input
 catalog = load_catalog_file("catalog.yaml")
 pulumi.export("plans_in_catalog", sum(len(source.plans) for source in catalog.root))
 '''
