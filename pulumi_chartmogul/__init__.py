@@ -1,4 +1,5 @@
-"""Pulumi resources for ChartMogul: ``DataSource``, ``Plan`` and ``PlanGroup``.
+"""Pulumi resources for ChartMogul: ``DataSource``, ``Plan`` and ``PlanGroup``, and the lookups of objects no program
+declares (``get_data_source``, ``get_plan``, ``get_plans``, ``get_plan_group``, ``get_account``).
 
 Cheap to import: the resources (and with them Pulumi, and the fix for the SDK's ``serialize_provider``
 recursion bug that lets programs declare thousands of resources) are loaded when first used, so the emulator,
@@ -17,6 +18,18 @@ from ._version import __version__
 if TYPE_CHECKING:
     # What type checkers see: these names and no others, so `cm.Plna` is an error in the user's IDE.
     from .resources.data_source import DataSource, DataSourceArgs
+    from .resources.lookup_functions import (
+        GetAccountResult,
+        GetDataSourceResult,
+        GetPlanGroupResult,
+        GetPlanResult,
+        GetPlansResult,
+        get_account,
+        get_data_source,
+        get_plan,
+        get_plan_group,
+        get_plans,
+    )
     from .resources.plan import Plan, PlanArgs
     from .resources.plan_group import PlanGroup, PlanGroupArgs
 else:
@@ -31,9 +44,14 @@ else:
         "PlanArgs": ".resources.plan",
         "PlanGroup": ".resources.plan_group",
         "PlanGroupArgs": ".resources.plan_group",
+        **dict.fromkeys(["get_data_source", "get_plan", "get_plans", "get_plan_group", "get_account",
+                         "GetDataSourceResult", "GetPlanResult", "GetPlansResult", "GetPlanGroupResult",
+                         "GetAccountResult"], ".resources.lookup_functions"),
     }
 
     __getattr__ = lazy_attributes(__name__, _RESOURCES, globals())
 
 
-__all__ = ["DataSource", "DataSourceArgs", "Plan", "PlanArgs", "PlanGroup", "PlanGroupArgs", "__version__"]
+__all__ = ["DataSource", "DataSourceArgs", "GetAccountResult", "GetDataSourceResult", "GetPlanGroupResult",
+           "GetPlanResult", "GetPlansResult", "Plan", "PlanArgs", "PlanGroup", "PlanGroupArgs", "__version__",
+           "get_account", "get_data_source", "get_plan", "get_plan_group", "get_plans"]
