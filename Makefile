@@ -26,9 +26,20 @@ $(STAMP): pyproject.toml requirements.txt
 pulumi-cli:
 	@bash tools/pulumi-cli.sh >/dev/null
 
-# The e2e tests need a CLI. In CI one must be had (no CLI fails the run); elsewhere they skip without one.
+# Pulumi's YAML language host beside the CLI: the CLI's own (an official install bundles it), or a build from its Go
+# module (tools/pulumi-language-yaml) into .pulumi-cli/bin. The CLI script prints only its folder on stdout.
+.PHONY: yaml-host
+yaml-host: pulumi-cli
+	@bash tools/pulumi-language-yaml.sh "$$(bash tools/pulumi-cli.sh 2>/dev/null)" >/dev/null
+
+# The e2e tests need a CLI, and the YAML ones its YAML host. In CI both must be had (either missing fails the run);
+# elsewhere the tests that need what is missing skip, saying why.
 cli-for-tests:
-	@bash tools/pulumi-cli.sh >/dev/null || { [ "$${CI:-}" != true ] && echo "(the e2e tests will skip)"; }
+	@if cli=$$(bash tools/pulumi-cli.sh); then \
+		bash tools/pulumi-language-yaml.sh "$$cli" >/dev/null || \
+			{ [ "$${CI:-}" != true ] && echo "(the YAML e2e tests will skip)"; }; \
+	else [ "$${CI:-}" != true ] && echo "(the e2e tests will skip)"; fi
+
 
 # actionlint (lints examples/pr-review's workflow in the tests), built from its Go module into .tools/bin.
 ACTIONLINT_VERSION ?= 1.7.7

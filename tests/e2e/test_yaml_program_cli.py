@@ -1,0 +1,80 @@
+"""A Pulumi YAML program (``runtime: yaml``, the language of the native plugin's simplest users) through the real CLI
+and its YAML language host, ``pulumi-language-yaml`` (``make yaml-host``: beside the CLI, or built from its Go
+module into ``.pulumi-cli/bin``).
+
+Without the host the test skips with the reason; in CI (``CI=true``) it must run, so there a missing host fails."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pulumi_chartmogul.commands import pulumi_cli
+from testkit.projects import CliProject
+from tests.conftest import CLI_TIMEOUT
+from tests.e2e.conftest import CLI_DIR, PASSPHRASE, REPO, CLIError
+
+HOST = "pulumi-language-yaml"
+PROGRAM = """\
+name: yaml-smoke
+runtime: yaml
+description: a program with no resource, to prove the YAML language host runs
+config:
+  greeting:
+    type: string
+    default: hello
+  token:
+    type: string
+    secret: true
+outputs:
+  message: ${greeting}, world
+  stack: ${pulumi.stack}
+  numbers: [1, 2]
+  token: ${token}
+"""
+
+
+# Where the YAML host may be: beside the CLI the tests use, or where ``make yaml-host`` builds it.
+PLACES = list(dict.fromkeys(folder for folder in (CLI_DIR, REPO / pulumi_cli.CLI_DIR) if folder is not None))
+HOST_DIR = next((folder for folder in PLACES if os.access(folder / HOST, os.X_OK)), None)
+if HOST_DIR is None:
+    reason = (f"no {HOST} in {' or '.join(map(str, PLACES))}: run `make yaml-host` (beside the CLI, or a build "
+              "from its Go module) to get one")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the YAML e2e tests, but there is {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def test_a_yaml_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
+    assert CLI_DIR is not None and HOST_DIR is not None
+    folder = tmp_path / "program"
+    folder.mkdir()
+    (folder / "Pulumi.yaml").write_text(PROGRAM, encoding="utf-8")
+    backend = tmp_path / "state"
+    backend.mkdir()
+    # The host first on PATH, then the CLI's folder (the engine finds language hosts beside itself or on PATH).
+    path = os.pathsep.join([str(HOST_DIR), str(CLI_DIR), os.environ.get("PATH", "")])
+    project = CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env={"PATH": path}, timeout=CLI_TIMEOUT,
+                         failure=CLIError)
+    project.checked("stack", "init", "dev", stack=False)
+    project.set_config("greeting", "hi")
+    project.set_config("token", "s3cret-token", secret=True)
+
+    preview = json.loads(project.checked("preview", "--json").stdout)
+    assert [step["op"] for step in preview["steps"]] == ["create"]  # the stack itself, nothing else
+
+    up = project.checked("up", "--yes", "--skip-preview")
+    assert "s3cret-token" not in up.stdout
+    assert json.loads(project.checked("stack", "output", "--json").stdout) == {
+        "message": "hi, world", "stack": "dev", "numbers": [1, 2], "token": "[secret]"}
+    shown = json.loads(project.checked("stack", "output", "--json", "--show-secrets").stdout)
+    assert shown["token"] == "s3cret-token"
+    state = project.export()["deployment"]
+    assert [r["type"] for r in state["resources"]] == ["pulumi:pulumi:Stack"]
+    assert "s3cret-token" not in json.dumps(state)  # encrypted in the state
+
+    project.checked("destroy", "--yes", "--skip-preview")
+    assert not project.export()["deployment"].get("resources")
