@@ -167,12 +167,15 @@ _DATA_SOURCE_UUID = "the data source's uuid (ds_ and a lowercase uuid)"
 # -- validation -----------------------------------------------------------------------------------------------
 
 
-def check_arguments(lookup: Lookup, given: Mapping[str, Any], *, pending: Iterable[str] = ()) -> dict[str, str]:
+def check_arguments(lookup: Lookup, given: Mapping[str, Any], *, pending: Iterable[str] = (),
+                    spell: Callable[[str], str] = str) -> dict[str, str]:
     """The arguments that were given (``None`` means not given), checked; :class:`LookupArgumentError` lists every
     problem at once. Nothing is sent.
 
     ``pending`` names arguments that are given but whose values are not known yet (a program's Outputs): they count
-    for the combination, and their values are checked once known, by the call that has them."""
+    for the combination, and their values are checked once known, by the call that has them. ``spell`` writes an
+    argument's name inside a reason as the caller's language does (the native face: camelCase); the failures' own
+    argument names stay snake_case."""
     from pydantic import TypeAdapter, ValidationError
 
     from . import specs
@@ -180,7 +183,7 @@ def check_arguments(lookup: Lookup, given: Mapping[str, Any], *, pending: Iterab
     names = [argument.name for argument in lookup.arguments]
     waiting = set(pending)
     present = {name: value for name, value in given.items() if value is not None or name in waiting}
-    failures = [(name, f"is not an argument of {lookup.token} (arguments: {', '.join(names) or 'none'})")
+    failures = [(name, f"is not an argument of {lookup.token} (arguments: {', '.join(map(spell, names)) or 'none'})")
                 for name in present if name not in names]
     for name, value in present.items():
         if name not in names or name in waiting:
@@ -193,23 +196,23 @@ def check_arguments(lookup: Lookup, given: Mapping[str, Any], *, pending: Iterab
                                                      known_fields=lambda _loc: ", ".join(names))
                           .removeprefix(f"{name}: ")) for error in exc.errors()]
     if not failures:
-        failures += _combination(lookup, [name for name in names if name in present])
+        failures += _combination(lookup, [name for name in names if name in present], spell)
     if failures:
         raise LookupArgumentError(lookup.token, failures)
     return {name: str(present[name]) for name in names if name in present and name not in waiting}
 
 
-def _ways(lookup: Lookup) -> str:
+def _ways(lookup: Lookup, spell: Callable[[str], str]) -> str:
     def one(way: tuple[str, ...]) -> str:
         if not way:
             return "no arguments"
         return " alone" if len(way) == 1 and len(lookup.ways) > 1 else ""
 
-    spelled = [" and ".join(way) + one(way) if way else one(way) for way in lookup.ways]
+    spelled = [" and ".join(map(spell, way)) + one(way) if way else one(way) for way in lookup.ways]
     return f"{lookup.token} takes {', or '.join(spelled)}"
 
 
-def _combination(lookup: Lookup, present: list[str]) -> list[tuple[str, str]]:
+def _combination(lookup: Lookup, present: list[str], spell: Callable[[str], str]) -> list[tuple[str, str]]:
     """Why ``present`` is none of the lookup's ways (empty when it is one)."""
     if any(set(way) == set(present) for way in lookup.ways):
         return []
@@ -218,15 +221,15 @@ def _combination(lookup: Lookup, present: list[str]) -> list[tuple[str, str]]:
         if missing:
             return [(name, "is required") for name in missing]
     if not present:
-        return [("", f"nothing to look up by: {_ways(lookup)}")]
+        return [("", f"nothing to look up by: {_ways(lookup, spell)}")]
     # The way closest to what was given says which argument is at fault.
     closest = min(lookup.ways, key=lambda way: len(set(way) ^ set(present)))
     extra = [name for name in present if name not in closest]
     if extra:
         others = [name for name in present if name != extra[0]]
-        return [(extra[0], f"cannot be combined with {' and '.join(others)}: {_ways(lookup)}")]
+        return [(extra[0], f"cannot be combined with {' and '.join(map(spell, others))}: {_ways(lookup, spell)}")]
     missing = [name for name in closest if name not in present]
-    return [(missing[0], f"is required with {' and '.join(present)}: {_ways(lookup)}")]
+    return [(missing[0], f"is required with {' and '.join(map(spell, present))}: {_ways(lookup, spell)}")]
 
 
 # -- the lookups ----------------------------------------------------------------------------------------------
@@ -396,8 +399,9 @@ def lookup_named(token: str) -> Lookup:
     raise KeyError(token)
 
 
-def invoke(lookup: Lookup, client: ChartMogulClient, arguments: Mapping[str, Any]) -> JSON:
+def invoke(lookup: Lookup, client: ChartMogulClient, arguments: Mapping[str, Any], *,
+           spell: Callable[[str], str] = str) -> JSON:
     """``lookup`` with ``arguments`` as a mapping (the native provider's ``Invoke``, names already snake_case): an
     argument the lookup does not take is a :class:`LookupArgumentError` like any other, before anything is sent."""
-    check_arguments(lookup, arguments)
+    check_arguments(lookup, arguments, spell=spell)
     return lookup.function(client, **{name: value for name, value in arguments.items() if value is not None})

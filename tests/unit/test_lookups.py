@@ -220,3 +220,17 @@ def test_the_python_face_refuses_a_bad_call_at_its_line() -> None:
         lookup_functions.get_plan_group(uuid=PL)
     with pytest.raises(LookupArgumentError, match="uuid: cannot be combined with name"):
         lookup_functions.get_data_source(uuid=pulumi.Output.from_input(DS), name="Stripe")
+
+
+def test_reasons_can_spell_argument_names_as_the_caller_does() -> None:
+    def camel(name: str) -> str:
+        head, *rest = name.split("_")
+        return head + "".join(part.title() for part in rest)
+
+    with pytest.raises(LookupArgumentError) as caught:
+        lookups.invoke(lookups.GET_PLAN, NO_REQUESTS, {"data_source_uuid": DS}, spell=camel)
+    assert caught.value.failures == (
+        ("external_id", "is required with dataSourceUuid: getPlan takes dataSourceUuid and externalId, or uuid alone"),)
+    with pytest.raises(LookupArgumentError) as unknown:
+        lookups.invoke(lookups.GET_PLANS, NO_REQUESTS, {"data_source_uuid": DS, "x": "1"}, spell=camel)
+    assert unknown.value.failures == (("x", "is not an argument of getPlans (arguments: dataSourceUuid)"),)
