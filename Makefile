@@ -86,6 +86,12 @@ check-dist: $(STAMP)
 	rm -rf build pulumi_chartmogul.egg-info
 	$(PY) -m tests.dist_check dist
 
+# The native plugin `chartmogul` as a tarball for `pulumi plugin install resource chartmogul <version> --file ...`:
+# dist/pulumi-resource-chartmogul-v<version>-<os>-<arch>.tar.gz, the launcher and the wheel (tools/plugin/tarball.py).
+.PHONY: plugin
+plugin: $(STAMP)
+	$(PY) tools/plugin/tarball.py --out dist
+
 # Run the examples from this checkout: each one's venv/ becomes a link to the repository's .venv (the package
 # installed editable). Outside the repository an example makes its own: python -m venv venv && pip install -r ...
 EXAMPLES := quickstart multi-environment adopt-existing
