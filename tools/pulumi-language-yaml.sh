@@ -66,7 +66,7 @@ if command -v go >/dev/null 2>&1; then
     fi
     mkdir -p "$dest"
     started=$SECONDS
-    say "Building pulumi-language-yaml $version from Go modules with go$have (cold: 2 to 3 min and 850 MB of Go" \
+    say "Building pulumi-language-yaml $version from Go modules with go$have (cold: 2 to 8 min and 850 MB of Go" \
         "caches on 2 cores; warm: seconds) ..."
     if (cd "$module" && go build -trimpath \
         -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$version" \
