@@ -115,7 +115,10 @@ def set_up(wheel: Path) -> None:
 def main() -> None:
     interpreter()
     wheel = bundled_wheel()
-    set_up(wheel)
+    try:
+        set_up(wheel)
+    except OSError as error:
+        fail(f"cannot set up in {HERE} ({error}): run it once with --prepare as a user who may write there")
     if sys.argv[1:] == ["--prepare"]:
         sys.stderr.write(f"{NAME}: ready in {VENV}\n")
         return
