@@ -45,6 +45,41 @@ ENV_REQUESTS_PER_SECOND = "CHARTMOGUL_REQUESTS_PER_SECOND"
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no", "")
 
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One provider setting, as the native plugin's schema declares it (its rules are load_settings')."""
+
+    key: str  # the full stack config key, chartmogul:<name>
+    json_type: str  # "string", "number", "integer", "boolean", or "array" of strings
+    description: str
+    secret: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.key.split(":", 1)[1]
+
+
+PROVIDER_CONFIG = (
+    ConfigKey(CONFIG_API_KEY, "string", "The ChartMogul API key (a secret). Falls back to CHARTMOGUL_API_KEY.",
+              secret=True),
+    ConfigKey(CONFIG_ENDPOINT, "string", "The API root, https:// (plain http:// only to this machine, for the local "
+              f"emulator). Falls back to CHARTMOGUL_ENDPOINT, then {DEFAULT_ENDPOINT}."),
+    ConfigKey(CONFIG_TIMEOUT, "number", f"The read timeout of each request, in seconds (default "
+              f"{DEFAULT_TIMEOUT_SECONDS:g}, at least 0.1)."),
+    ConfigKey(CONFIG_MAX_RETRIES, "integer", f"How many times a request that is safe to retry is retried (default "
+              f"{DEFAULT_MAX_RETRIES})."),
+    ConfigKey(CONFIG_REQUESTS_PER_SECOND, "number", "The pace of the provider's requests to the account, all calls "
+              f"together (default {DEFAULT_REQUESTS_PER_SECOND:g}; ChartMogul allows 40). Falls back to "
+              "CHARTMOGUL_REQUESTS_PER_SECOND."),
+    ConfigKey(CONFIG_ALLOWED_ACCOUNT_IDS, "array", "The ChartMogul account ids this stack may work on; every "
+              "operation on another account is refused. Falls back to CHARTMOGUL_ALLOWED_ACCOUNT_IDS "
+              "(comma-separated)."),
+    ConfigKey(CONFIG_ADOPT_EXISTING, "boolean", "Every create of the run takes over an existing object with the same "
+              "natural key instead of failing. Also CHARTMOGUL_ADOPT_EXISTING."),
+)
+
 MISSING_KEY_MESSAGE = (
     "No ChartMogul API key is configured. Set it with `pulumi config set --secret chartmogul:apiKey <key>` "
     f"or in the {ENV_API_KEY} environment variable."

@@ -56,9 +56,11 @@ class FieldPolicy:
     # Update fields that steer the provider and are never sent to ChartMogul: a change only records them.
     state_only: frozenset[str] = frozenset()
     # Outputs that an in-place update never changes: a preview of the update keeps them known (the provider host's
-    # previews.py), so what is declared from them (a plan's data_source_uuid, a group's plans) shows no change.
+    # server.py, Update), so what is declared from them (a plan's data_source_uuid, a group's plans) shows no change.
     stable: frozenset[str] = frozenset({"uuid"})
     computed: frozenset[str] = frozenset({"uuid"})
+    # Inputs a declaration may leave out: they default to the resource's name (its Pulumi name, stable across runs).
+    named_by_resource: frozenset[str] = frozenset()
 
     @property
     def inputs(self) -> frozenset[str]:

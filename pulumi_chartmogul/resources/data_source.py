@@ -30,6 +30,7 @@ POLICY = FieldPolicy(
     state_only=frozenset({"force_destroy"}),
     stable=frozenset({"uuid", "system", "created_at"}),
     computed=frozenset({"uuid", "system", "status", "created_at"}),
+    named_by_resource=frozenset({"name"}),
 )
 
 

@@ -19,6 +19,7 @@ from .intervals import IntervalUnit
 POLICY = FieldPolicy(
     update=frozenset({"name", "interval_count", "interval_unit"}),
     replace=frozenset({"data_source_uuid", "external_id"}),
+    named_by_resource=frozenset({"external_id"}),
 )
 API_FIELDS = POLICY.api_fields
 

@@ -25,6 +25,7 @@ POLICY = FieldPolicy(
     update=frozenset({"name", "plans"}),
     replace=frozenset(),
     computed=frozenset({"uuid", "plans_count"}),
+    named_by_resource=frozenset({"name"}),
 )
 
 

@@ -92,22 +92,52 @@ class ResourceSpec(BaseModel):
     preview_placeholders: ClassVar[Mapping[str, Any]] = {}
 
 
+# What each input means, once: the native plugin's schema carries these descriptions (its generated SDKs and registry
+# pages show them); the reference pages (docs/resources/*.md) list the same fields, in more words.
+NAME_UNIQUE_SOURCE = ("The data source's name: 1-255 characters, not blank, no leading or trailing whitespace. "
+                      "Unique in the account. Defaults to the resource name. A new name replaces the data source.")
+ADOPT_SOURCE = ("At create, take over an existing data source with this exact name instead of failing. "
+                "Read only at create.")
+FORCE_DESTROY = ("Allow deleting or replacing the data source although it holds customers (ChartMogul deletes them "
+                 "with it). It counts once it is in the state: set it, apply, then delete or rename. Nothing is sent "
+                 "to ChartMogul when it changes.")
+PLAN_SOURCE = "The uuid of the plan's data source (ds_ followed by a lowercase uuid). A new one replaces the plan."
+PLAN_NAME = "The plan's name: 1-255 characters, not blank, no leading or trailing whitespace. Updated in place."
+INTERVAL_COUNT = "How many interval units one billing period lasts: a whole number from 1 to 10,000. Updated in place."
+INTERVAL_UNIT = "The unit of the billing interval: day, month or year. Updated in place."
+EXTERNAL_ID = ("The plan's id in the data source: 1-255 characters, unique within the data source; the key that finds "
+               "the plan again after a lost answer, and for adopt. Defaults to the resource name. A new one replaces "
+               "the plan.")
+ADOPT_PLAN = ("At create, take over an existing plan with this external id in this data source, and patch it to the "
+              "declared name and interval. Read only at create.")
+GROUP_NAME = ("The plan group's name: 1-255 characters, not blank, no leading or trailing whitespace. Defaults to the "
+              "resource name. Updated in place.")
+GROUP_PLANS = ("The uuids of the group's plans (pl_ followed by a lowercase uuid), at least one, each once. A set: "
+               "their order is never a change. Updated in place.")
+ADOPT_GROUP = ("At create, take over the one existing plan group with this name, and set its plans. Fails when several "
+               "groups have the name. Read only at create.")
+
+
+def _described(text: str) -> Any:
+    return Field(description=text)
+
+
 class DataSourceSpec(ResourceSpec):
-    name: Text
-    adopt: StrictBool = False
-    force_destroy: StrictBool = False
+    name: Annotated[Text, _described(NAME_UNIQUE_SOURCE)]
+    adopt: Annotated[StrictBool, _described(ADOPT_SOURCE)] = False
+    force_destroy: Annotated[StrictBool, _described(FORCE_DESTROY)] = False
 
     preview_placeholders: ClassVar[Mapping[str, Any]] = {"name": "placeholder", "adopt": False,
                                                          "force_destroy": False}
 
 
 class PlanSpec(ResourceSpec):
-    data_source_uuid: DataSourceUuid
-    name: Text
-    interval_count: IntervalCount
-    interval_unit: IntervalUnit
-    external_id: Text
-    adopt: StrictBool = False
+    data_source_uuid: Annotated[DataSourceUuid, _described(PLAN_SOURCE)]
+    name: Annotated[Text, _described(PLAN_NAME)]
+    interval_count: Annotated[IntervalCount, _described(INTERVAL_COUNT)]
+    interval_unit: Annotated[IntervalUnit, _described(INTERVAL_UNIT)]
+    external_id: Annotated[Text, _described(EXTERNAL_ID)]
+    adopt: Annotated[StrictBool, _described(ADOPT_PLAN)] = False
 
     preview_placeholders: ClassVar[Mapping[str, Any]] = {
         "data_source_uuid": "ds_00000000-0000-4000-8000-000000000000",
@@ -120,15 +150,26 @@ class PlanSpec(ResourceSpec):
 
 
 class PlanGroupSpec(ResourceSpec):
-    name: Text
-    plans: PlanUuids
-    adopt: StrictBool = False
+    name: Annotated[Text, _described(GROUP_NAME)]
+    plans: Annotated[PlanUuids, _described(GROUP_PLANS)]
+    adopt: Annotated[StrictBool, _described(ADOPT_GROUP)] = False
 
     preview_placeholders: ClassVar[Mapping[str, Any]] = {
         "name": "placeholder",
         "plans": ["pl_00000000-0000-4000-8000-000000000000"],
         "adopt": False,
     }
+
+
+# The outputs ChartMogul owns (each resource's field policy names its own: FieldPolicy.computed), with their JSON type
+# and meaning, for the schema.
+COMPUTED_OUTPUTS: Mapping[str, tuple[str, str]] = {
+    "uuid": ("string", "The ChartMogul uuid of the object (the same value as its id)."),
+    "system": ("string", "The billing system ChartMogul records for the data source (Custom for one made by the API)."),
+    "status": ("string", "The data source's import status, as ChartMogul reports it."),
+    "created_at": ("string", "When ChartMogul created the data source (ISO 8601)."),
+    "plans_count": ("integer", "How many plans the group holds, as ChartMogul counts them."),
+}
 
 
 def describe_error(error: Mapping[str, Any], where: str, *, unknown: str,
