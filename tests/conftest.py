@@ -51,6 +51,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         folder = item.path.relative_to(TESTS).parts[0]
         for marker in FOLDER_MARKERS.get(folder, ()):
             item.add_marker(marker)
+        # In parallel (`--dist loadgroup`) the tests that share a module-scoped fixture (the fault matrix, a built
+        # wheel, a provider host) go to one worker together, so it is made once, not once per worker.
+        if item.get_closest_marker("xdist_group") is None and shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(f"module:{item.nodeid.split('::')[0]}"))
+
+
+def shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture scoped to its module (or package), directly or through another fixture."""
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(getattr(definition, "scope", None) in ("module", "package")
+               for chain in definitions.values() for definition in chain)
 
 
 # The reliability record (tests/reliability/report.py), printed after the run. This conftest is the one a parallel

@@ -18,7 +18,7 @@ import pytest
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator
 from testkit.projects import CliProject
-from tests.conftest import CLI_TIMEOUT
+from tests.conftest import CLI_TIMEOUT as CLI_TIMEOUT  # re-exported: the e2e modules' limit per command
 
 yaml: Any = pytest.importorskip("yaml")  # PyYAML comes with pulumi; its stubs are not installed
 

@@ -26,8 +26,6 @@ WRITES = ("POST", "PATCH", "PUT", "DELETE")
 # What a user's shell has: nothing that points into this checkout, no ChartMogul settings but the stack's.
 USER_ENV = {"PYTHONPATH": "", "CHARTMOGUL_API_KEY": "", "CHARTMOGUL_ENDPOINT": "", "CHARTMOGUL_ADOPT_EXISTING": "",
             "CHARTMOGUL_ALLOWED_ACCOUNT_IDS": ""}
-# One worker runs these tests, so the module's wheel (``wheels``) is built once, not once per worker.
-pytestmark = pytest.mark.xdist_group("user-project")
 IMPORTED_PLAN = '''
 legacy = Plan("legacy-monthly", PlanArgs(data_source_uuid=billing.uuid, name="Legacy", interval_count=1,
                                          interval_unit="month", external_id="legacy_monthly"),
