@@ -8,8 +8,12 @@ writes them). It fails when
 * any file in either archive contains one of the API keys the tests use (``"sk-…"`` literals under ``tests/``);
 * the metadata does not say Apache-2.0 or lacks the LICENSE file;
 * installed into a clean venv (each archive in its own, with the ``emulator`` extra), the package does not import,
-  its resources do not load, the provider host's executable is missing or not executable, or the emulator does
-  not start and answer ``/v1/ping``.
+  its resources do not load, the provider host's executable is missing or not executable, the native plugin's
+  console script ``pulumi-resource-chartmogul`` is not in the venv's ``bin`` or does not answer the plugin
+  handshake (its gRPC port, alone on its first line of stdout), or the emulator does not start and answer
+  ``/v1/ping``.
+
+Only the package's own archives are looked at (``make plugin``'s tarball may sit beside them).
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ from pulumi_chartmogul import DataSource, Plan
 from pulumi_chartmogul.resources.import_support import EXECUTABLE
 assert pulumi_chartmogul.__file__.startswith(sys.prefix), pulumi_chartmogul.__file__
 assert os.access(EXECUTABLE, os.X_OK), f"{EXECUTABLE} is not installed as an executable"
+plugin = os.path.join(os.path.dirname(sys.executable), "pulumi-resource-chartmogul")
+assert os.access(plugin, os.X_OK), f"{plugin}, the native plugin's console script, is not installed"
+server = subprocess.Popen([plugin], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+try:
+    port = int(server.stdout.readline())
+    assert 0 < port < 65536, port
+finally:
+    server.kill()
+    server.wait(timeout=10)
 emulator = subprocess.Popen([sys.executable, "-m", "pulumi_chartmogul.emulator", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 try:
@@ -105,7 +118,7 @@ def installs_and_works(path: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     dist = Path(argv[0]) if argv else REPO / "dist"
-    archives = sorted(dist.glob("*.tar.gz")) + sorted(dist.glob("*.whl"))
+    archives = sorted(dist.glob("pulumi_chartmogul-*.tar.gz")) + sorted(dist.glob("pulumi_chartmogul-*.whl"))
     if len(archives) != 2:
         print(f"expected one sdist and one wheel in {dist}, found {[a.name for a in archives]}", file=sys.stderr)
         return 1
