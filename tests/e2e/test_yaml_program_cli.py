@@ -10,14 +10,11 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
-from pulumi_chartmogul.commands import pulumi_cli
 from testkit.projects import CliProject
 from tests.conftest import CLI_TIMEOUT
-from tests.e2e.conftest import CLI_DIR, PASSPHRASE, REPO, CLIError
+from tests.e2e.conftest import CLI_DIR, PASSPHRASE, CLIError
+from tests.e2e.yaml_host import require_host
 
-HOST = "pulumi-language-yaml"
 PROGRAM = """\
 name: yaml-smoke
 runtime: yaml
@@ -37,15 +34,7 @@ outputs:
 """
 
 
-# Where the YAML host may be: beside the CLI the tests use, or where ``make yaml-host`` builds it.
-PLACES = list(dict.fromkeys(folder for folder in (CLI_DIR, REPO / pulumi_cli.CLI_DIR) if folder is not None))
-HOST_DIR = next((folder for folder in PLACES if os.access(folder / HOST, os.X_OK)), None)
-if HOST_DIR is None:
-    reason = (f"no {HOST} in {' or '.join(map(str, PLACES))}: run `make yaml-host` (beside the CLI, or a build "
-              "from its Go module) to get one")
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the YAML e2e tests, but there is {reason}", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+HOST_DIR = require_host()
 
 
 def test_a_yaml_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
