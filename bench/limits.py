@@ -5,6 +5,10 @@ requests a second and 503 above 20 in flight (``--latency-ms 150 --rate-limit 40
   ``Pulumi.yaml`` names the package's provider host under ``plugins:``, as projects from the template do):
   ``pulumi up --yes --skip-preview``, ``pulumi refresh --yes --skip-preview``, a no-change ``pulumi preview``, then
   ``pulumi destroy --yes --skip-preview``.
+- The same catalog as a generated Pulumi YAML program for the native ``chartmogul`` plugin (bench/native.py), the
+  same four commands against a fresh emulator at the same limits, each printed beside the dynamic face's: its time
+  against 1.05 x the dynamic face's, and its requests, which must be the same. After each face's up, the bytes one
+  plan takes in ``pulumi stack export`` (compact JSON; whole, and without ``stackTrace`` and ``sourcePosition``).
 - An exported account of ``adopt_plans`` plans in ``adopt_sources`` data sources adopted as bench/adopt.py adopts it
   (``export --adopt``, ``pulumi preview``, the ``pulumi up`` that imports them), then
   ``pulumi refresh --yes --skip-preview`` of the stack that holds them.
@@ -12,7 +16,8 @@ requests a second and 503 above 20 in flight (``--latency-ms 150 --rate-limit 40
 Each command: its wall time, the requests the emulator received (by route) and the answers it gave them (by
 status), read from ``GET /_emulator/stats`` around it. The goals: an up or a destroy within 1.15 x its bound, the
 requests the emulator admitted / 40 per second; a refresh of N objects in at most N / 20 requests; a no-change
-preview in none; every command succeeds; not one 429 or 503.
+preview in none; every command succeeds; not one 429 or 503; the native face's up, refresh and destroy within 1.05 x
+the dynamic face's, with the same requests.
 
     python -m bench.limits [--plans 400] [--adopt-plans 2000]   # print the rows
     python -m bench --only limits                               # the same, into bench/RESULTS.md's section
@@ -29,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import adopt
+from bench import adopt, native
 from bench.cli import (
     REPO,
     SOURCES,
@@ -45,7 +50,12 @@ from bench.cli import (
 )
 from bench.report import DASH, Row, load_average, ratio, render, secs
 from bench.rig import API_KEY, log
-from bench.targets import LIMITS_DESTROY_TARGET, LIMITS_UP_TARGET, REFRESH_OBJECTS_PER_REQUEST
+from bench.targets import (
+    LIMITS_DESTROY_TARGET,
+    LIMITS_UP_TARGET,
+    NATIVE_FACE_TARGET,
+    REFRESH_OBJECTS_PER_REQUEST,
+)
 from pulumi_chartmogul.commands import pulumi_cli
 from testkit.emulator import Emulator, running_emulator
 
@@ -70,7 +80,14 @@ METHOD = (
     f"plan groups): at most N / {REFRESH_OBJECTS_PER_REQUEST} requests, i.e. reads that list objects a page at a time "
     "rather than one GET per object.",
     f"The catalog: the bootstrap program (`__main__.py`) with a generated catalog of {SOURCES} data sources, in a "
-    "scratch project (bench/cli.py). The adopted account: bench/adopt.py's messy account (a Stripe source left out "
+    "scratch project (bench/cli.py). The native face: the same data sources and plans under the same resource "
+    "names, as a generated YAML program (`runtime: yaml`; bench/native.py) served by the `chartmogul` plugin that "
+    "its Pulumi.yaml names under `plugins:` (the virtualenv's `pulumi-resource-chartmogul`), the provider's endpoint "
+    "and key in stack config, run by the same CLI and Pulumi's YAML language host against a fresh emulator at the "
+    "same limits, right after the dynamic face's run; each command's ratio is its time over the dynamic face's. "
+    "State per plan: the stack's plans in `pulumi stack export` after the up, each as compact JSON "
+    "(`separators=(',', ':')`), whole and without the engine's `stackTrace` and `sourcePosition`, averaged. The "
+    "adopted account: bench/adopt.py's messy account (a Stripe source left out "
     "of the export, an empty one, two plan groups), exported with `pulumi-chartmogul export --adopt` into a "
     "catalog file, previewed, imported by `pulumi up --skip-preview`, then refreshed.",
 )
@@ -87,6 +104,7 @@ class CatalogRun:
     refresh: Step
     preview: Step
     destroy: Step
+    state: native.StateBytes
 
     @property
     def objects(self) -> int:
@@ -123,17 +141,22 @@ def _holds(emulator: Emulator, what: str, sources: int, plans: int) -> None:
                         f"expected {sources} and {plans}")
 
 
+def emulator_args(latency_ms: int) -> tuple[str, ...]:
+    return ("--latency-ms", str(latency_ms), *LIMIT_ARGS)
+
+
 def measure_catalog(cli_dir: Path, plans: int, latency_ms: int) -> CatalogRun:
     """Up, refresh, no-change preview and destroy of ``plans`` plans against the limits-shaped emulator."""
     sources = min(SOURCES, plans)
     with tempfile.TemporaryDirectory(prefix="bench-limits-") as scratch, \
-            running_emulator("--latency-ms", str(latency_ms), *LIMIT_ARGS) as emulator:
+            running_emulator(*emulator_args(latency_ms)) as emulator:
         project = Project(Path(scratch), cli_dir, emulator)
         project.init_stack()
         project.write_catalog(plans)
         log(f"limits: pulumi up of {plans} plans in {sources} data sources")
         up = project.run("up", "--yes", "--skip-preview", "--suppress-progress")
         _holds(emulator, "pulumi up", sources, plans)
+        state = native.state_bytes(project.cli.export())
         log(f"limits: pulumi refresh of the {plans}-plan stack")
         refresh = unchanged(project.run("refresh", "--yes", "--skip-preview", "--suppress-progress"),
                              "pulumi refresh", plans + sources)
@@ -142,7 +165,7 @@ def measure_catalog(cli_dir: Path, plans: int, latency_ms: int) -> CatalogRun:
         log(f"limits: pulumi destroy of the {plans}-plan stack")
         destroy = project.run("destroy", "--yes", "--skip-preview", "--suppress-progress")
         _holds(emulator, "pulumi destroy", 0, 0)
-        return CatalogRun(plans, sources, project.provider_host(), up, refresh, preview, destroy)
+        return CatalogRun(plans, sources, project.provider_host(), up, refresh, preview, destroy, state)
 
 
 def _requests(step: Step) -> str:
@@ -192,7 +215,90 @@ def catalog_rows(run: CatalogRun) -> list[Row]:
         refused_row("destroy", run.destroy),
         Row("  CPU during the up / refresh / destroy (2 cores in all)",
             " / ".join(cpu_figure(step) for step in (run.up, run.refresh, run.destroy))),
+        Row(STATE_MEASURE, state_figure(run.state)),
     ]
+
+
+STATE_MEASURE = "  state per plan (pulumi stack export, compact JSON): whole / without stackTrace, sourcePosition"
+
+
+def state_figure(state: native.StateBytes) -> str:
+    return f"{state.whole:,.0f} / {state.bare:,.0f} bytes (mean of {state.plans})"
+
+
+def _beside(measure: str, step: Step, dynamic: Step | None) -> Row:
+    """A command of the native face beside the dynamic face's: its time against :data:`NATIVE_FACE_TARGET` x
+    theirs."""
+    if dynamic is None:
+        return Row(measure, _requests(step), "no dynamic figure", DASH, f"≤ {NATIVE_FACE_TARGET:.2f}", None)
+    share = step.seconds / dynamic.seconds
+    return Row(measure, _requests(step), f"{secs(dynamic.seconds)} (the dynamic face's)", ratio(share),
+               f"≤ {NATIVE_FACE_TARGET:.2f}", share <= NATIVE_FACE_TARGET)
+
+
+def _same_requests(what: str, step: Step, dynamic: Step | None) -> Row:
+    """The requests of a native command against the dynamic face's, route by route."""
+    measure = f"  requests of the {what} beside the dynamic face's"
+    if dynamic is None:
+        return Row(measure, str(step.requests), "no dynamic figure", DASH, "the same", None)
+    if step.by_route == dynamic.by_route:
+        return Row(measure, f"the same: {step.requests}", f"{dynamic.requests}", DASH, "the same", True)
+    routes = sorted(step.by_route.keys() | dynamic.by_route.keys())
+    differ = ", ".join(f"{route} {step.by_route.get(route, 0)} vs {dynamic.by_route.get(route, 0)}"
+                       for route in routes if step.by_route.get(route, 0) != dynamic.by_route.get(route, 0))
+    return Row(measure, f"{step.requests}: {differ}", f"{dynamic.requests}", DASH, "the same", False)
+
+
+def native_rows(run: native.NativeRun, dynamic: CatalogRun | None) -> list[Row]:
+    n, sources, objects = run.plans, run.sources, run.objects
+    shown = run.plugin.relative_to(REPO) if run.plugin.is_relative_to(REPO) else run.plugin
+    dyn = (dynamic.up, dynamic.refresh, dynamic.preview, dynamic.destroy) if dynamic else (None, None, None, None)
+    state = Row(STATE_MEASURE, state_figure(run.state))
+    if dynamic is not None:
+        state = Row(STATE_MEASURE, state_figure(run.state), f"{state_figure(dynamic.state)} (the dynamic face's)",
+                    f"{ratio(run.state.whole / dynamic.state.whole)} / {ratio(run.state.bare / dynamic.state.bare)}")
+    return [
+        Row(f"limits, native face: the same {n} plans in {sources} data sources, a YAML program",
+            f"plugin: ours ({native.PLUGIN} in {shown}, Pulumi.yaml plugins: chartmogul)"),
+        _beside(f"  pulumi up --skip-preview: creates {objects}", run.up, dyn[0]),
+        _same_requests("up", run.up, dyn[0]),
+        refused_row("up", run.up),
+        _beside(f"  pulumi refresh --skip-preview of the {objects} objects", run.refresh, dyn[1]),
+        _same_requests("refresh", run.refresh, dyn[1]),
+        refused_row("refresh", run.refresh),
+        none_row(f"  no-change pulumi preview of the {objects} objects", run.preview),
+        _beside(f"  pulumi destroy --skip-preview: deletes {objects}", run.destroy, dyn[3]),
+        _same_requests("destroy", run.destroy, dyn[3]),
+        refused_row("destroy", run.destroy),
+        Row("  CPU during the up / refresh / destroy (2 cores in all)",
+            " / ".join(cpu_figure(step) for step in (run.up, run.refresh, run.destroy))),
+        state,
+    ]
+
+
+def native_notes(run: native.NativeRun, dynamic: CatalogRun | None) -> list[str]:
+    """Each native command over 1.05 x the dynamic face's, or with other requests: the figures that say why."""
+    found: list[str] = []
+    if dynamic is None:
+        return found
+    for what, step, theirs in (("up", run.up, dynamic.up), ("refresh", run.refresh, dynamic.refresh),
+                               ("destroy", run.destroy, dynamic.destroy)):
+        if step.seconds > NATIVE_FACE_TARGET * theirs.seconds:
+            found.append(
+                f"the native face's pulumi {what} of {run.plans} plans ({ratio(step.seconds / theirs.seconds)} of "
+                f"the dynamic face's): {secs(step.seconds)} against {secs(theirs.seconds)}, for {step.requests} "
+                f"requests against {theirs.requests} ({admitted(step) / step.seconds:.1f} against "
+                f"{admitted(theirs) / theirs.seconds:.1f} a second); pulumi and its plugins used "
+                f"{step.cli_cpu_seconds:.1f} s of CPU against {theirs.cli_cpu_seconds:.1f} s.")
+        if step.by_route != theirs.by_route:
+            found.append(f"the native face's pulumi {what} of {run.plans} plans sent other requests than the dynamic "
+                         f"face's: {routes_figure(step)}, against {routes_figure(theirs)}.")
+        found.append(_refused_note(f"the native face's pulumi {what} of {run.plans} plans", step) or "")
+    printed = remarks(run.up, run.refresh, run.preview, run.destroy)
+    if printed:
+        found.append(f"the real CLI printed, for the native face's {run.plans} plans: "
+                     + " / ".join(f"`{r}`" for r in printed))
+    return [note for note in found if note]
 
 
 def adoption_rows(run: adopt.Adoption) -> list[Row]:
@@ -302,13 +408,26 @@ def measure_rows(plans: int, adopt_plans: int, adopt_sources: int,
         return [no_cli_row("the rows at ChartMogul's limits")], []
     rows, notes = [cli_row(cli_dir)], []
     if plans > 0:
+        dynamic: list[CatalogRun] = []
+
         def catalog() -> tuple[list[Row], list[str]]:
             run = measure_catalog(cli_dir, plans, latency_ms)
+            dynamic.append(run)
             return catalog_rows(run), catalog_notes(run)
 
-        found = _attempt(f"{plans} plans (up, refresh, preview, destroy)", catalog)
-        rows += found[0]
-        notes += found[1]
+        def native_face() -> tuple[list[Row], list[str]]:
+            try:
+                run = native.measure(cli_dir, plans, emulator_args(latency_ms), _holds)
+            except native.Missing as exc:
+                return [Row(f"limits, native face: {plans} plans", f"not measured: {exc}")], []
+            return native_rows(run, dynamic[0] if dynamic else None), native_notes(run, dynamic[0] if dynamic
+                                                                                     else None)
+
+        for what, measure in ((f"{plans} plans (up, refresh, preview, destroy)", catalog),
+                              (f"the native face's {plans} plans (up, refresh, preview, destroy)", native_face)):
+            found = _attempt(what, measure)
+            rows += found[0]
+            notes += found[1]
     if adopt_plans > 0:
         def adoption() -> tuple[list[Row], list[str]]:
             log(f"limits: adopting an exported account of {adopt_plans} plans")

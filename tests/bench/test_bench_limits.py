@@ -1,6 +1,7 @@
 """The bench's rows at ChartMogul's limits (bench/limits.py) on a tiny catalog and account: every row there, the
 goals that do not depend on the machine's speed met (no 429 or 503, a preview and a second up that send nothing,
-every command succeeding), and ``python -m bench --only limits`` rewriting only its section of the results file.
+every command succeeding, the native face's rows beside the dynamic face's), and ``python -m bench --only limits``
+rewriting only its section of the results file.
 
 The tiny runs skip when no Pulumi CLI is here (``make pulumi-cli``); timings and request counts against their goals
 are the bench's business, never a test's.
@@ -71,8 +72,27 @@ def test_tiny_run_at_the_limits_measures_every_row() -> None:
                   "pulumi refresh --skip-preview of the 22 adopted objects", "second pulumi up"):
         assert any(measure.startswith(start) for measure in measures), (start, measures)
     assert all(row.figure.startswith("provider host: ours") for row in rows if row.measure.startswith("limits:"))
+    # The native face's rows: the same catalog as a YAML program, each command beside the dynamic face's (its
+    # ratio is the bench's business; that it is there and the command succeeded is the test's).
+    native_at = measures.index("limits, native face: the same 6 plans in 4 data sources, a YAML program")
+    if rows[native_at].figure.startswith("not measured"):  # no YAML language host here: the row says so
+        native_rows = 0
+    else:
+        native_rows = 3
+        after = measures[native_at:]
+        assert rows[native_at].figure.startswith("plugin: ours (pulumi-resource-chartmogul"), rows[native_at]
+        for start in ("pulumi up --skip-preview: creates 10", "requests of the up beside the dynamic face's",
+                      "pulumi refresh --skip-preview of the 10 objects", "no-change pulumi preview of the 10 objects",
+                      "pulumi destroy --skip-preview: deletes 10", "requests of the destroy beside the dynamic",
+                      "state per plan"):
+            assert any(measure.startswith(start) for measure in after), (start, after)
+        beside = [row for row in rows[native_at:] if row.target == "≤ 1.05"]
+        assert len(beside) == 3 and all(row.bound.endswith("(the dynamic face's)") for row in beside), beside
+        states = [row for row in rows if row.measure.strip().startswith("state per plan")]
+        assert len(states) == 2 and all(row.figure.endswith("bytes (mean of 6)") for row in states), states
     refused = [row for row in rows if row.measure.strip().startswith("429 / 503 answers")]
-    assert len(refused) == 6 and all(row.met for row in refused), [(r.measure, r.figure) for r in refused]
+    assert len(refused) == 6 + native_rows and all(row.met for row in refused), [(r.measure, r.figure)
+                                                                                  for r in refused]
     for row in rows:
         if row.measure.strip().startswith(("no-change pulumi preview", "second pulumi up")):
             assert row.met is True, (row.measure, row.figure)
