@@ -4,4 +4,4 @@ A literal, not ``importlib.metadata.version()``: that scans every installed dist
 start of the provider host and of every program.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -4,7 +4,7 @@
 
 The plugin is written in Python, so the tarball holds this launcher and the package's wheel, nothing else of the
 build machine. On its first run the launcher makes a virtualenv beside itself (``venv/`` in the plugin's folder,
-e.g. ``~/.pulumi/plugins/resource-chartmogul-v0.2.0/``) with the ``python3`` it runs under and installs the bundled
+e.g. ``~/.pulumi/plugins/resource-chartmogul-v0.3.0/``) with the ``python3`` it runs under and installs the bundled
 wheel there with pip (its dependencies, pulumi among them, from the user's package index: PyPI unless pip is
 configured otherwise); pip's output goes to ``setup.log`` beside it. Every run then hands over to that virtualenv's
 ``pulumi-resource-chartmogul`` (the wheel's console script), so the plugin runs exactly the version it was installed
