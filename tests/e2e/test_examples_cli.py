@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -14,6 +16,7 @@ import pytest
 from testkit.emulator import Emulator, running_emulator
 from testkit.reads import assert_plans_read
 from tests.e2e.conftest import KEY, REPO, api_plans, api_sources, listed, make_project, new_stack, yaml
+from tests.e2e.yaml_host import plugin_on_path, require_host, yaml_project
 
 EXAMPLES = REPO / "examples"
 
@@ -119,7 +122,54 @@ def test_adopt_existing_the_quick_way(tmp_path: Path, emulator: Emulator) -> Non
     project.pulumi("preview", "--expect-no-changes")
 
 
+def test_yaml_catalog(tmp_path: Path, emulator: Emulator) -> None:
+    """examples/yaml-catalog copied out of the repository, as its README says: the native plugin on PATH, the
+    integration's source and plans seeded from its emulator-seed.json. The group holds three declared plans and the
+    integration's, looked up; a no-change preview sends exactly the two lookups' requests and nothing else; destroy
+    leaves the integration's objects as they were."""
+    host_dir = require_host()
+    folder = tmp_path / "yaml-catalog"
+    shutil.copytree(EXAMPLES / "yaml-catalog", folder)
+    seed = json.loads((folder / "emulator-seed.json").read_text(encoding="utf-8"))
+    seeded = emulator.seed(seed["data_sources"])
+    integration = {plan["external_id"]: plan for plan in seeded["plans"]}
+    backend = tmp_path / "state"
+    backend.mkdir()
+    project = new_stack(yaml_project(folder, backend, host_dir, plugin_on_path(tmp_path / "bin")), emulator)
+
+    before = Counter(emulator.stats()["by_route"])
+    project.checked("up", "--yes", "--skip-preview")
+    sent = Counter(emulator.stats()["by_route"]) - before
+    assert {route: n for route, n in sent.items() if not route.startswith("GET")} == {
+        "POST /v1/data_sources": 2, "POST /v1/plans": 4, "POST /v1/plan_groups": 1}
+    sources, plans = api_sources(emulator), api_plans(emulator)
+    assert set(sources) == {"Web shop", "Resellers", "Stripe"}
+    outputs = json.loads(project.checked("stack", "output", "--json").stdout)
+    assert outputs["dataSources"] == {name: sources[name]["uuid"] for name in ("Web shop", "Resellers")}
+    ours = {external_id: p["uuid"] for (source, external_id), p in plans.items() if source != "Stripe"}
+    assert outputs["plans"] == ours and set(ours) == {"basic_monthly", "pro_monthly", "pro_yearly",
+                                                      "reseller_quarterly"}
+    assert outputs["integrationPlan"] == integration["gold_monthly"]["uuid"]
+    [group] = emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"]
+    assert (group["uuid"], group["name"], group["plans_count"]) == (outputs["premiumGroup"], "Premium", 4)
+    grouped = {p["uuid"] for p in listed(emulator, f"/plan_groups/{group['uuid']}/plans", "plans")}
+    assert grouped == {ours["pro_monthly"], ours["pro_yearly"], ours["reseller_quarterly"],
+                       integration["gold_monthly"]["uuid"]}
+
+    # A preview with nothing to change runs the program's two lookups, one request each (the source by name, the
+    # plan by source and external id), and sends nothing else.
+    before = Counter(emulator.stats()["by_route"])
+    project.checked("preview", "--expect-no-changes")
+    assert Counter(emulator.stats()["by_route"]) - before == Counter({"GET /v1/data_sources": 1,
+                                                                      "GET /v1/plans": 1})
+
+    project.checked("destroy", "--yes", "--skip-preview")
+    assert set(api_sources(emulator)) == {"Stripe"}
+    assert {external_id: p for (_, external_id), p in api_plans(emulator).items()} == integration
+    assert emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"] == []
+
+
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()))
 def test_every_example_has_a_test_here(example: str) -> None:
-    tested = {"quickstart", "multi-environment", "adopt-existing"}
+    tested = {"quickstart", "multi-environment", "adopt-existing", "yaml-catalog"}
     assert example in tested, f"examples/{example} has no up + destroy test in {Path(__file__).name}"
