@@ -1,5 +1,6 @@
 """The native face's ``Invoke``: a lookup (``chartmogul:index:getPlan`` ...) by its token, its camelCase arguments
-and result converted at this boundary, and a lookup that cannot answer reported as failures naming the argument."""
+and result converted at this boundary, and a lookup that cannot answer reported as failures naming the arguments at
+fault (a bad argument, or the key that found nothing or several)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ def invoke(request: Any, provider: ChartMogulProvider) -> Any:
         return proto.InvokeResponse(failures=[proto.CheckFailure(property=camel(argument), reason=reason)
                                               for argument, reason in exc.failures])
     except ChartMogulError as exc:
-        return proto.InvokeResponse(failures=[proto.CheckFailure(reason=str(exc))])
+        key = getattr(exc, "key", None)  # nothing found, or several: the failure names the arguments of the key
+        if not key:
+            raise  # anything else (a refused account, an API error) fails the call with its message
+        return proto.InvokeResponse(failures=[proto.CheckFailure(property=", ".join(map(camel, key)),
+                                                                 reason=str(exc))])
     loop = asyncio.new_event_loop()
     try:
         returned = loop.run_until_complete(rpc.serialize_properties(_camel_deep(result), {}))

@@ -161,3 +161,36 @@ def test_a_bad_setting_fails_the_provider_s_check_naming_it_and_a_missing_key_is
         ("timeoutSeconds", True)]
     assert not server.CheckConfig(proto.CheckRequest(news=struct({"endpoint": "http://127.0.0.1:9/v1"})),
                                   Context()).failures
+
+
+class FakeClientProvider:
+    client = None
+
+
+def test_a_lookup_that_finds_nothing_names_its_key_and_another_failure_fails_the_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pulumi_chartmogul.api.errors import AccountNotAllowedError
+    from pulumi_chartmogul.resources import lookups
+
+    server = ChartMogulServer(native=True)
+    monkeypatch.setattr(server._native, "get", lambda _token: FakeClientProvider())
+    request = proto.InvokeRequest(tok="chartmogul:index:getPlan",
+                                  args=struct({"dataSourceUuid": SOURCE, "externalId": "gold"}))
+
+    def nothing(*_args: Any, **_kwargs: Any) -> Any:
+        raise lookups.NothingFoundError("no plan with external_id 'gold'", {"data_source_uuid": SOURCE,
+                                                                            "external_id": "gold"})
+
+    monkeypatch.setattr(lookups, "invoke", nothing)
+    answer = server.Invoke(request, Context())
+    assert [(f.property, f.reason) for f in answer.failures] == [
+        ("dataSourceUuid, externalId", "no plan with external_id 'gold'")]
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise AccountNotAllowedError("refusing to work on the ChartMogul account acct_x")
+
+    monkeypatch.setattr(lookups, "invoke", refused)
+    with pytest.raises(AssertionError, match="refusing to work on the ChartMogul account acct_x"):
+        server.Invoke(request, Context())  # Context.abort raises, as gRPC's does
+    unknown = server.Invoke(proto.InvokeRequest(tok="chartmogul:index:getNothing"), Context())
+    assert [f.reason for f in unknown.failures] == ["unknown function chartmogul:index:getNothing"]
