@@ -46,6 +46,7 @@ FOLDER_MARKERS = {"unit": ("unit",), "e2e": ("e2e", "cli"), "acceptance": ("cli"
 TESTS = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the xdist_group marks given here
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         folder = item.path.relative_to(TESTS).parts[0]
