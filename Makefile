@@ -32,14 +32,28 @@ pulumi-cli:
 yaml-host: pulumi-cli
 	@bash tools/pulumi-language-yaml.sh "$$(bash tools/pulumi-cli.sh 2>/dev/null)" >/dev/null
 
-# The e2e tests need a CLI, and the YAML ones its YAML host. In CI both must be had (either missing fails the run);
-# elsewhere the tests that need what is missing skip, saying why.
+# Pulumi's Node.js and Go language hosts beside the CLI: the CLI's own (an official install bundles both), or builds
+# from the last pulumi/pulumi sdk/v3 releases that hold them (tools/pulumi-language-nodejs, tools/pulumi-language-go)
+# into .pulumi-cli/bin. node-deps: the npm packages of the TypeScript e2e programs (tools/node) in .tools/node.
+.PHONY: node-host go-host node-deps
+node-host: pulumi-cli
+	@bash tools/pulumi-language-host.sh nodejs "$$(bash tools/pulumi-cli.sh 2>/dev/null)" >/dev/null
+go-host: pulumi-cli
+	@bash tools/pulumi-language-host.sh go "$$(bash tools/pulumi-cli.sh 2>/dev/null)" >/dev/null
+node-deps:
+	@bash tools/node-deps.sh >/dev/null
+
+# The e2e tests need a CLI; the YAML, TypeScript and Go ones their language hosts (TypeScript its npm packages too).
+# In CI all must be had (any missing fails the run); elsewhere the tests that need what is missing skip, saying why.
 cli-for-tests:
 	@if cli=$$(bash tools/pulumi-cli.sh); then \
-		bash tools/pulumi-language-yaml.sh "$$cli" >/dev/null || \
-			{ [ "$${CI:-}" != true ] && echo "(the YAML e2e tests will skip)"; }; \
+		{ bash tools/pulumi-language-yaml.sh "$$cli" >/dev/null || \
+			{ [ "$${CI:-}" != true ] && echo "(the YAML e2e tests will skip)"; }; } && \
+		{ { bash tools/pulumi-language-host.sh nodejs "$$cli" >/dev/null && bash tools/node-deps.sh >/dev/null; } || \
+			{ [ "$${CI:-}" != true ] && echo "(the TypeScript e2e tests will skip)"; }; } && \
+		{ bash tools/pulumi-language-host.sh go "$$cli" >/dev/null || \
+			{ [ "$${CI:-}" != true ] && echo "(the Go e2e tests will skip)"; }; }; \
 	else [ "$${CI:-}" != true ] && echo "(the e2e tests will skip)"; fi
-
 
 # actionlint (lints examples/pr-review's workflow in the tests), built from its Go module into .tools/bin.
 ACTIONLINT_VERSION ?= 1.7.7
