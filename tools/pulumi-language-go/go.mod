@@ -1,3 +1,7 @@
+// The Go language host for the offline CLI build (`make go-host`, tools/pulumi-language-host.sh), so the e2e tests run
+// Go programs, as users of the native `chartmogul` plugin write them, through the real CLI. v3.66.0 is the last
+// release whose sdk/v3 module still holds go/pulumi-language-go; the host's own later module is not served by the
+// Go module proxy here. It compiles the program with the `go` on PATH against the SDK the program's go.mod requires.
 module pulumi-chartmogul.local/tools/pulumi-language-go
 
 go 1.18

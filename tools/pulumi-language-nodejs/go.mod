@@ -1,3 +1,8 @@
+// The Node.js language host for the offline CLI build (`make node-host`, tools/pulumi-language-host.sh), so the e2e
+// tests run TypeScript programs, as users of the native `chartmogul` plugin write them, through the real CLI.
+// v3.68.0 is the last release whose sdk/v3 module still holds nodejs/cmd/pulumi-language-nodejs; the host's own later
+// module is not served by the Go module proxy here. The engine talks to it over the stable LanguageRuntime
+// protocol; the program runs through the run script of the @pulumi/pulumi it has installed (3.248.0, make node-deps).
 module pulumi-chartmogul.local/tools/pulumi-language-nodejs
 
 go 1.18
