@@ -4,8 +4,9 @@ Layers, lowest first: ``api`` (HTTP, settings, errors) ← ``resources`` (the Pu
 providers) ← ``catalog`` (the bootstrap catalog and the export of an account) and ``provider_host`` (what the
 engine runs) ← ``commands`` (``pulumi-chartmogul``, ``make demo``). A module imports only from its own layer or
 lower ones; ``catalog`` and ``provider_host`` do not import each other; the ``emulator`` imports nothing of the
-provider side and only the commands import it; no module imports another that imports it back (a cycle), however
-indirectly. Every import counts: at module level, in a function (lazy) and under ``TYPE_CHECKING``.
+provider side and only the commands import it; ``policy`` (the policy pack's rules, copied into a pack folder as
+they are) imports nothing of the package but itself; no module imports another that imports it back (a cycle),
+however indirectly. Every import counts: at module level, in a function (lazy) and under ``TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 LAYERS: dict[str, int] = {
     "_version": 0, "_lazy": 0, "_moved": 0,  # package plumbing: no import of ours
     "api": 1,
+    "policy": 1,  # the policy pack's rules: the standard library only, copied into a pack as they are
     "resources": 2,
     "catalog": 3, "provider_host": 3,
     "commands": 4,
@@ -35,6 +37,8 @@ APART = {frozenset({"catalog", "provider_host"})}
 # The only parts the emulator may import, and the only parts that may import it.
 EMULATOR_IMPORTS = {"emulator", "_version"}
 EMULATOR_USERS = {"emulator", "commands"}
+# The only part the policy pack's rules may import: they run in a pack folder without the package.
+POLICY_IMPORTS = {"policy"}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -137,6 +141,8 @@ def layer_problems(graph: Mapping[str, Iterable[str]]) -> list[str]:
                 problems.append(f"{source} -> {target}: the emulator imports nothing of the provider side")
             elif lower == "emulator" and upper not in EMULATOR_USERS:
                 problems.append(f"{source} -> {target}: only the commands start the emulator")
+            elif upper == "policy" and lower not in POLICY_IMPORTS:
+                problems.append(f"{source} -> {target}: the policy pack's rules import nothing of the package")
     problems += [f"a cycle: {' <-> '.join(cycle)}" for cycle in cycles(graph)]
     return problems
 
@@ -170,6 +176,8 @@ def test_every_top_level_part_has_a_layer() -> None:
     ({"pulumi_chartmogul.catalog.export": {"pulumi_chartmogul.provider_host.importing"},
       "pulumi_chartmogul.provider_host.importing": set()},
      "catalog and provider_host must not import each other"),
+    ({"pulumi_chartmogul.policy.rules": {"pulumi_chartmogul._version"}, "pulumi_chartmogul._version": set()},
+     "the policy pack's rules import nothing of the package"),
     ({"pulumi_chartmogul.plugins.x": {"pulumi_chartmogul.api.errors"}, "pulumi_chartmogul.api.errors": set()},
      "'plugins' has no layer"),
 ])
