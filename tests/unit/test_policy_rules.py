@@ -70,9 +70,10 @@ def test_force_destroy_is_refused_unless_the_config_allows_it_by_name(native: bo
     for allowed in (["Billing"], ["billing"]):  # the data source's name or its resource name
         assert check("chartmogul-data-sources-protected", forced, {"allowForceDestroy": allowed}) == []
     assert check("chartmogul-data-sources-protected", forced, {"allowForceDestroy": ["Other"]}) == [message]
-    assert check("chartmogul-data-sources-protected", source(native=native, **{flag: False})) == []
-    # unknown in preview: not a violation now; the up sees the value
-    assert check("chartmogul-data-sources-protected", source(native=native, **{flag: UNKNOWN})) == []
+    # false, or unknown in preview (not a violation now; the up sees the value)
+    for value in (False, UNKNOWN):
+        props: dict[str, Any] = {flag: value}
+        assert check("chartmogul-data-sources-protected", source(native=native, **props)) == []
 
 
 def test_the_floor_names_each_missing_data_source_and_counts_plans() -> None:
