@@ -3,6 +3,9 @@
 Reads what ``pulumi preview --json`` (or ``pulumi refresh --preview-only --json``) prints and writes Markdown for a
 PR comment, or plain text for a terminal:
 
+- the policy packs' violations first, when the preview ran with ``--policy-pack``: only the streaming JSON preview
+  (``PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true``) carries them, and ``review`` reads that form too
+  (``preview_stream.py``), also from a preview the violations failed;
 - counts per operation first, then the data-destroying changes (a data source deleted or replaced takes its
   customers, invoices, subscriptions and plans with it), then one row per resource with its fields old → new;
 - field changes come from each step's old and new inputs, limited to the fields of its ``detailedDiff`` when the
@@ -24,6 +27,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+
+from . import preview_stream
+from .preview_stream import PolicyViolation
 
 MARKER = "<!-- pulumi-chartmogul review -->"
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body, in characters
@@ -68,6 +74,12 @@ class Review:
     counts: dict[str, int]
     refresh: bool = False
     unidentified_updates: int = 0  # refresh previews count drift their JSON does not show
+    violations: list[PolicyViolation] = field(default_factory=list)  # from a streaming preview with policy packs
+    errors: list[str] = field(default_factory=list)  # the errors a streaming preview reported
+
+    @property
+    def mandatory(self) -> list[PolicyViolation]:
+        return [v for v in self.violations if v.level == "mandatory"]
 
     @property
     def destructive(self) -> list[Change]:
@@ -105,7 +117,7 @@ def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any],
 
 
 def _kind(type_: str) -> str:
-    if type_.startswith("pulumi-python:dynamic/chartmogul:"):
+    if type_.startswith(("pulumi-python:dynamic/chartmogul:", "chartmogul:index:")):
         return type_.rsplit(":", 1)[1]
     return type_
 
@@ -294,10 +306,37 @@ def _markdown_row(change: Change) -> str:
     return f"| {flag}{change.op} | {_subject(change, True)} | {_what(change)} | {_fields(change, True)} |"
 
 
+_VIOLATION_ROWS = 100  # at most this many violations in a comment; the rest are counted
+
+
+def _violation_section(review: Review) -> list[str]:
+    """The policy violations, mandatory first, and the preview's errors: the top of the comment."""
+    lines: list[str] = []
+    if review.violations:
+        mandatory = len(review.mandatory)
+        lines += [f"#### ⛔ Policy violations ({len(review.violations)})", "",
+                  f"{mandatory} mandatory violation{'s' if mandatory != 1 else ''} stop{'s' if mandatory == 1 else ''} "
+                  "this change: `pulumi up` refuses it until they are fixed." if mandatory else
+                  "Advisory only: nothing is stopped.", "",
+                  "| Level | Policy | Resource | What to fix |", "|---|---|---|---|"]
+        ranked = sorted(review.violations, key=lambda v: (v.level != "mandatory", v.policy, v.urn))
+        for violation in ranked[:_VIOLATION_ROWS]:
+            resource = f"{violation.kind} `{_cell(violation.resource)}`" if violation.resource else "the stack"
+            lines.append(f"| {violation.level} | {_cell(violation.policy)} | {resource} | "
+                         f"{_cell(violation.message)} |")
+        if len(ranked) > _VIOLATION_ROWS:
+            lines.append(f"\n{len(ranked) - _VIOLATION_ROWS} more violation(s) not shown.")
+        lines.append("")
+    if review.errors:
+        lines += ["#### Preview errors", "", *(f"- {_cell(error)}" for error in review.errors[:20]), ""]
+    return lines
+
+
 def render_markdown(review: Review, limit: int = COMMENT_LIMIT) -> str:
-    """The PR comment: marker, headline, counts, destructive changes, then every change; at most ``limit`` chars."""
+    """The PR comment: marker, the policy violations, headline, counts, destructive changes, then every change; at
+    most ``limit`` chars."""
     title = "Pulumi refresh preview (drift)" if review.refresh else "Pulumi preview"
-    head = [MARKER, f"### {title}", "", _headline(review), ""]
+    head = [MARKER, f"### {title}", "", *_violation_section(review), _headline(review), ""]
     if review.counts:
         ops = [op for op in (*_ORDER, *sorted(review.counts)) if op in review.counts]
         ops = list(dict.fromkeys(ops))
@@ -357,7 +396,10 @@ def _fit(text: str, limit: int) -> str:
 
 def render_text(review: Review) -> str:
     """The same review for a terminal: every change, no limit."""
-    lines = [_headline(review)]
+    lines = [f"POLICY {v.level} {v.policy}: {v.kind + ' ' + v.resource if v.resource else 'the stack'}: "
+             f"{v.message}" for v in sorted(review.violations, key=lambda v: (v.level != "mandatory", v.policy))]
+    lines += [f"ERROR {error}" for error in review.errors]
+    lines.append(_headline(review))
     if review.unidentified_updates:
         lines.append(f"{review.unidentified_updates} resource(s) drifted but the JSON does not show how; "
                      "run `pulumi refresh --preview-only --diff`.")
@@ -374,8 +416,18 @@ def render_text(review: Review) -> str:
 # -- command line ----------------------------------------------------------------------------------------------
 
 
-def _read(path: str, stdin: TextIO) -> Mapping[str, Any]:
-    text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+def load(text: str) -> Review:
+    """The review of either form: the document of ``pulumi preview --json``, or the streaming JSON preview's
+    events, with their policy violations and errors."""
+    if preview_stream.is_stream(text):
+        stream = preview_stream.read(text)
+        review = parse(stream.document())
+        review.violations, review.errors = stream.violations, stream.errors
+        return review
+    return parse(_document(text))
+
+
+def _document(text: str) -> Mapping[str, Any]:
     start = text.find("{")  # the CLI may print warnings before the document
     if start < 0:
         raise ValueError("no JSON document found (expected the output of `pulumi preview --json`)")
@@ -386,7 +438,8 @@ def _read(path: str, stdin: TextIO) -> Mapping[str, Any]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("preview", help="the output of `pulumi preview --json` or "
+    parser.add_argument("preview", help="the output of `pulumi preview --json` (with "
+                        "PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true, its policy violations come first) or "
                         "`pulumi refresh --preview-only --json`; - reads standard input")
     parser.add_argument("--format", choices=("markdown", "text"), default="markdown",
                         help="markdown for a pull-request comment (default), text for a terminal")
@@ -398,7 +451,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
         stderr: TextIO = sys.stderr) -> int:
     try:
-        review = parse(_read(args.preview, stdin))
+        text = stdin.read() if args.preview == "-" else open(args.preview, encoding="utf-8").read()  # noqa: SIM115
+        review = load(text)
     except (OSError, ValueError) as exc:
         print(f"pulumi-chartmogul review: cannot read {args.preview}: {exc}", file=stderr)
         return 2
