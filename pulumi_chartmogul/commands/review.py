@@ -76,6 +76,7 @@ class Review:
     unidentified_updates: int = 0  # refresh previews count drift their JSON does not show
     violations: list[PolicyViolation] = field(default_factory=list)  # from a streaming preview with policy packs
     errors: list[str] = field(default_factory=list)  # the errors a streaming preview reported
+    failed: bool = False  # a streaming preview that says it failed (a violation, an error): its steps so far
 
     @property
     def mandatory(self) -> list[PolicyViolation]:
@@ -312,6 +313,8 @@ _VIOLATION_ROWS = 100  # at most this many violations in a comment; the rest are
 def _violation_section(review: Review) -> list[str]:
     """The policy violations, mandatory first, and the preview's errors: the top of the comment."""
     lines: list[str] = []
+    if review.failed:
+        lines += ["**The preview failed**: the changes below are those it planned before it stopped.", ""]
     if review.violations:
         mandatory = len(review.mandatory)
         lines += [f"#### ⛔ Policy violations ({len(review.violations)})", "",
@@ -423,6 +426,7 @@ def load(text: str) -> Review:
         stream = preview_stream.read(text)
         review = parse(stream.document())
         review.violations, review.errors = stream.violations, stream.errors
+        review.failed = stream.result == "failed"
         return review
     return parse(_document(text))
 

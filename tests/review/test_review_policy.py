@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from pulumi_chartmogul.commands import preview_stream, review
 
+REPO = Path(__file__).resolve().parents[2]
 URN = "urn:pulumi:dev::guardrails::"
 DYNAMIC = "pulumi-python:dynamic/chartmogul:"
 
@@ -74,7 +78,8 @@ def test_violations_top_the_comment_mandatory_first() -> None:
     comment = review.render_markdown(review.load(stream(*EVENTS)))
     lines = comment.splitlines()
     assert lines[:3] == [review.MARKER, "### Pulumi preview", ""]
-    assert lines[3] == "#### ⛔ Policy violations (3)"
+    assert lines[3:6] == ["**The preview failed**: the changes below are those it planned before it stopped.", "",
+                          "#### ⛔ Policy violations (3)"]
     assert "2 mandatory violations stop this change" in comment
     rows = [line for line in lines if line.startswith(("| mandatory", "| advisory"))]
     assert rows == [
@@ -89,8 +94,9 @@ def test_violations_top_the_comment_mandatory_first() -> None:
 
 def test_advisory_only_stops_nothing_and_errors_are_listed() -> None:
     events = (*EVENTS[:5], {"diagnosticEvent": {"message": "the provider refused: x\n", "severity": "error"}},
-              EVENTS[-1])
+              {"summaryEvent": {"resourceChanges": {"create": 2}, "result": "succeeded"}})
     comment = review.render_markdown(review.load(stream(*events)))
+    assert "The preview failed" not in comment
     assert "Advisory only: nothing is stopped." in comment and "stop this change" not in comment
     assert "#### Preview errors\n\n- the provider refused: x" in comment
 
@@ -114,3 +120,17 @@ def test_the_command_reads_a_stream_and_writes_text_with_violations_first() -> N
     assert lines[1].startswith("POLICY mandatory chartmogul-plan-intervals: Plan daily: Plan 'daily'")
     assert lines[2].startswith("POLICY advisory chartmogul-plans-grouped: Plan daily:")
     assert lines[3] == "Changes: 3 to create (0 unchanged)."
+
+
+def test_the_pr_workflow_runs_the_pack_and_reviews_a_preview_it_stopped() -> None:
+    yaml: Any = pytest.importorskip("yaml")
+    workflow = yaml.safe_load((REPO / "examples" / "pr-review" / "pulumi-review.yml").read_text())
+    steps = workflow["jobs"]["review"]["steps"]
+    scripts = "\n".join(str(step.get("run", "")) for step in steps)
+    assert 'pulumi-chartmogul policy-pack "$RUNNER_TEMP/guardrails" --install' in scripts
+    preview = next(step for step in steps if step.get("id") == "preview")
+    assert preview["env"] == {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
+    assert '--policy-pack "$RUNNER_TEMP/guardrails"' in preview["run"]
+    assert '--policy-pack-config "$POLICY_CONFIG"' in preview["run"]
+    written = next(step for step in steps if step.get("id") == "review")["run"]
+    assert "grep -q '\"policyEvent\"' preview.json" in written
