@@ -51,6 +51,7 @@ exec "$here/venv/bin/python" -u -m pulumi.policy "$1" "$here"
 """
 
 POLICY_YAML = """\
+version: {version}
 description: ChartMogul guardrails (pulumi-chartmogul {version}) - data sources protected, a floor, plan naming and
   intervals, plans in plan groups
 runtime:

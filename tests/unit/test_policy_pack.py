@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_chartmogul._version import __version__
 from pulumi_chartmogul.commands import cli, policy_pack
 from pulumi_chartmogul.policy import rules
 
@@ -95,8 +96,9 @@ def test_the_command_writes_a_ready_pack_and_its_launcher(tmp_path: Path) -> Non
     assert sorted(p.name for p in folder.iterdir()) == sorted(policy_pack.FILES)
     assert (folder / "requirements.txt").read_text() == "pulumi-policy==1.21.0\n"
     yaml: Any = pytest.importorskip("yaml")
-    assert yaml.safe_load((folder / "PulumiPolicy.yaml").read_text())["runtime"] == {
-        "name": "python", "options": {"virtualenv": "venv"}}
+    project = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text())
+    assert project["runtime"] == {"name": "python", "options": {"virtualenv": "venv"}}
+    assert project["version"] == __version__ and project["description"].startswith("ChartMogul guardrails")
     assert (folder / "chartmogul_rules.py").read_text() == Path(rules.__file__).read_text()
     launcher = folder / policy_pack.LAUNCHER
     assert launcher.stat().st_mode & 0o777 == 0o755
