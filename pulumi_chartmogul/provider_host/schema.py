@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from ..resources._base import ChartMogulProvider
 
 REPOSITORY = "https://github.com/pulumi-chartmogul/pulumi-chartmogul"
+# The generated SDKs (`make sdks`, tools/sdkgen): their names, the plugin's download address, written here only.
+NPM_PACKAGE = "@pulumi-chartmogul/chartmogul"
+# The Go module is sdk/go of the repository (its go.mod is there; release tags `sdk/go/v<version>`), the package in it
+# sdk/go/chartmogul: Pulumi's codegen puts go.mod one folder above the import base path when the schema supports pack.
+GO_IMPORT_BASE_PATH = "github.com/pulumi-chartmogul/pulumi-chartmogul/sdk/go/chartmogul"
+GO_MODULE = GO_IMPORT_BASE_PATH.rsplit("/", 1)[0]
+# The oldest @pulumi/pulumi the TypeScript SDK compiles against: 3.248.0 is the newest whose `engines` accept node 20.
+NODE_PULUMI_SDK = "^3.248.0"
+# Where the engine downloads the plugin a generated SDK asks for, the GitHub release of this version: the engine
+# appends pulumi-resource-chartmogul-v<version>-<os>-<arch>.tar.gz, the name `make plugin` gives its tarball
+# (an http(s) source in Pulumi's sdk/go/common/workspace/plugins.go; no ${VERSION} template, as an SDK asks only for
+# its own version).
+PLUGIN_DOWNLOAD_URL = f"{REPOSITORY}/releases/download/v{__version__}"
 _JSON_TYPES = {"string", "integer", "number", "boolean"}
 
 
@@ -158,7 +171,27 @@ def package_schema() -> dict[str, Any]:
         "resources": resources,
         "functions": _functions(types),
         "types": types,
-        "language": {},
+        "pluginDownloadURL": PLUGIN_DOWNLOAD_URL,
+        "meta": {"supportPack": True},
+        "language": _languages(),
+    }
+
+
+def _languages() -> dict[str, Any]:
+    """What the SDK generators need beyond the types: package names, the version from the schema (so no
+    ``${VERSION}`` is left), the Pulumi SDK the TypeScript one needs."""
+    return {
+        "nodejs": {
+            "packageName": NPM_PACKAGE,
+            "packageDescription": "Pulumi resources for ChartMogul: data sources, subscription plans and plan groups.",
+            "dependencies": {"@pulumi/pulumi": NODE_PULUMI_SDK},
+            "respectSchemaVersion": True,
+        },
+        "go": {
+            "importBasePath": GO_IMPORT_BASE_PATH,
+            "generateResourceContainerTypes": True,
+            "respectSchemaVersion": True,
+        },
     }
 
 

@@ -68,3 +68,26 @@ def test_the_schema_is_the_package_s_version_and_every_reference_resolves() -> N
     text = repr(SCHEMA)
     for ref in {part.split("'")[0] for part in text.split("'$ref': '")[1:]}:
         assert ref.startswith("#/types/") and ref.removeprefix("#/types/") in SCHEMA["types"], ref
+
+
+def test_the_language_section_names_the_sdks_and_takes_the_schema_s_version() -> None:
+    from pulumi_chartmogul.provider_host import schema
+
+    nodejs, go = SCHEMA["language"]["nodejs"], SCHEMA["language"]["go"]
+    assert nodejs["packageName"] == schema.NPM_PACKAGE == "@pulumi-chartmogul/chartmogul"
+    assert nodejs["dependencies"] == {"@pulumi/pulumi": "^3.248.0"}
+    assert go["importBasePath"] == f"{schema.GO_MODULE}/chartmogul"
+    assert schema.GO_MODULE == "github.com/pulumi-chartmogul/pulumi-chartmogul/sdk/go"
+    assert nodejs["respectSchemaVersion"] is go["respectSchemaVersion"] is True
+    assert SCHEMA["meta"] == {"supportPack": True}  # Pulumi's Go codegen then writes go.mod in sdk/go
+
+
+def test_the_plugin_downloads_from_the_release_of_its_version_with_make_plugin_s_tarball_names() -> None:
+    from pulumi_chartmogul import __version__
+
+    # The engine appends pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz to an http(s) pluginDownloadURL,
+    # as tools/plugin/tarball.py names the tarball it builds.
+    url = SCHEMA["pluginDownloadURL"]
+    assert url == f"https://github.com/pulumi-chartmogul/pulumi-chartmogul/releases/download/v{__version__}"
+    assert SCHEMA["repository"] == url.split("/releases/")[0]
+    assert "${" not in url
