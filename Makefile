@@ -106,6 +106,15 @@ check-dist: $(STAMP)
 plugin: $(STAMP)
 	$(PY) tools/plugin/tarball.py --out dist
 
+# The TypeScript and Go SDKs (sdk/nodejs, sdk/go, committed) generated from the plugin's schema by Pulumi's codegen
+# (tools/sdkgen, a Go program built into .tools/bin); sdk/schema.json is the schema they came from.
+# `make sdk-nodejs` compiles and packs the TypeScript one: dist/pulumi-chartmogul-chartmogul-<version>.tgz.
+.PHONY: sdks sdk-nodejs
+sdks: $(STAMP)
+	bash tools/sdks.sh $(PY)
+sdk-nodejs:
+	bash tools/sdk-nodejs.sh
+
 # Run the examples from this checkout: each one's venv/ becomes a link to the repository's .venv (the package
 # installed editable). Outside the repository an example makes its own: python -m venv venv && pip install -r ...
 EXAMPLES := quickstart multi-environment adopt-existing

@@ -1,0 +1,2 @@
+// Manage ChartMogul data sources, subscription plans and plan groups.
+package chartmogul
