@@ -212,27 +212,35 @@ def test_the_floor_stops_a_program_that_drops_a_data_source_before_anything_is_d
     assert ("Resellers", "reseller_quarterly") in api_plans(emulator)
 
 
+def guide_config() -> dict[str, Any]:
+    """The policy config docs/guides/guardrails.md shows (its first JSON block): this test runs it."""
+    guide = (REPO / "docs" / "guides" / "guardrails.md").read_text(encoding="utf-8")
+    config: dict[str, Any] = json.loads(guide.split("```json\n", 1)[1].split("```", 1)[0])
+    return config
+
+
 def test_config_forbids_daily_plans_and_changes_a_pattern(guarded: Guarded) -> None:
-    guarded.declare([source("billing", "Billing", [plan("basic", "Basic-Monthly"), plan("daily", "daily_pass", "day")],
-                            group=["basic"])])
+    guarded.declare([source("in-house", "In-house billing", [
+        plan("basic", "basic-monthly"), plan("daily", "daily_pass", "day"),
+        plan("pro", "pro-quarterly", interval_count=3)], group=["basic", "pro"])])
     code, _, preview = guarded.stream()  # the defaults: day allowed, external ids ^[a-z0-9_]+$
     assert code != 0
     assert violations(preview) == {("mandatory", "chartmogul-plan-naming", "basic"),
+                                   ("mandatory", "chartmogul-plan-naming", "pro"),
                                    ("advisory", "chartmogul-plans-grouped", "daily")}, preview
     # the group's plan uuids are unknown in this preview; the group's dependencies still say which plans it holds
-    naming = next(v for v in preview.violations if v.policy == "chartmogul-plan-naming")
-    assert "has external_id 'Basic-Monthly', which does not match the pattern '^[a-z0-9_]+$'" in naming.message
+    naming = next(v for v in preview.violations if v.resource == "basic")
+    assert "has external_id 'basic-monthly', which does not match the pattern '^[a-z0-9_]+$'" in naming.message
 
-    guarded.configure({"chartmogul-plan-intervals": {"allowedUnits": ["month", "year"]},
-                       "chartmogul-plan-naming": {"externalIdPattern": "^[A-Za-z-]+$"},
-                       "chartmogul-plans-grouped": {"enforcementLevel": "disabled"}})
+    # The guide's config: no daily plans, kebab-case external ids, the floor met, the plan-group advice off.
+    guarded.configure(guide_config())
     code, output, preview = guarded.stream()
     assert code != 0
     assert violations(preview) == {("mandatory", "chartmogul-plan-intervals", "daily"),
                                    ("mandatory", "chartmogul-plan-naming", "daily")}, preview
     messages = " ".join(v.message for v in preview.violations)
     assert "Plan 'daily' (Daily) is billed per day (interval_unit: day)" in messages
-    assert "'daily_pass', which does not match the pattern '^[A-Za-z-]+$'" in messages
+    assert "'daily_pass', which does not match the pattern '^[a-z]+(-[a-z0-9]+)*$'" in messages
     assert guarded.requests() == {}
 
     # The review of that preview: the violations first, before the changes.
@@ -241,7 +249,7 @@ def test_config_forbids_daily_plans_and_changes_a_pattern(guarded: Guarded) -> N
     assert reviewed.returncode == 0, reviewed.stderr
     comment = reviewed.stdout
     assert comment.index("Policy violations (2)") < comment.index("#### Changes")
-    assert "chartmogul-plan-intervals" in comment and "`daily`" in comment
+    assert "| mandatory | chartmogul-plan-intervals | Plan `daily` | Plan 'daily' (Daily) is billed per day" in comment
 
 
 def test_unknown_values_decide_nothing_in_preview_and_are_checked_by_the_up(guarded: Guarded,
