@@ -76,6 +76,12 @@ unit: $(STAMP)
 
 test: lint typecheck cli-for-tests actionlint-for-tests unit
 
+# The e2e Go program alone (tests/e2e/test_go_program_cli.py): its first compile takes minutes (the Go SDK and its
+# dependencies), so `make test` skips it, saying so; CI runs this after `make test` (.ci/run).
+.PHONY: test-go-program
+test-go-program: $(STAMP) cli-for-tests
+	PULUMI_CHARTMOGUL_GO_PROGRAM=1 $(VENV)/bin/pytest -q tests/e2e/test_go_program_cli.py
+
 # The in-process tests only (tests/unit): seconds. `make test` still runs everything.
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -q -m unit

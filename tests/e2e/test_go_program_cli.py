@@ -1,0 +1,61 @@
+"""A Go program (``runtime: go``, as users of the native plugin's Go SDK write them) through the real CLI and its Go
+language host, ``pulumi-language-go`` (``make go-host``), which compiles it with the ``go`` on ``PATH`` against the
+Pulumi Go SDK at the CLI's version (tests/e2e/fixtures/go-program): no resource, a config value, a secret and stack
+outputs.
+
+The first compile, with an empty Go build cache, is long (the SDK and its dependencies: 13 min 43 s measured on 2
+cores busy with other builds, 3 min 45 s on idle ones; warm, each command still rebuilds the program, about 25 s),
+so ``make test`` does not run it:
+``make test-go-program`` does (it sets ``PULUMI_CHARTMOGUL_GO_PROGRAM=1``), and CI runs that after ``make test``
+(``.ci/run``). Without the host or ``go`` it skips with the reason; in CI it must run, so there a missing one fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import REPO
+from tests.e2e.language_hosts import GO_HOST, host_project, require_go, require_host
+
+WHAT = "Go e2e test (make test-go-program)"
+FIXTURE = REPO / "tests" / "e2e" / "fixtures" / "go-program"
+# The first command compiles the SDK and its dependencies.
+COMPILE_TIMEOUT = 1800.0
+
+if os.environ.get("PULUMI_CHARTMOGUL_GO_PROGRAM") != "1":
+    pytest.skip("a Go program's first compile takes minutes: `make test-go-program` runs it (CI does, after "
+                "`make test`)", allow_module_level=True)
+HOST_DIR = require_host(GO_HOST, WHAT)
+GO_DIR = require_go(WHAT)
+
+
+@pytest.mark.timeout(COMPILE_TIMEOUT + 600)
+def test_a_go_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(FIXTURE, folder)
+    backend = tmp_path / "state"
+    backend.mkdir()
+    # The program's go.mod and go.sum are complete: nothing may change them, and no toolchain is downloaded.
+    project = host_project(folder, backend, HOST_DIR, GO_DIR, env={"GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"})
+    project.timeout = COMPILE_TIMEOUT
+    project.checked("stack", "init", "dev", stack=False)
+    project.set_config("greeting", "hi")
+    project.set_config("token", "s3cret-token", secret=True)
+
+    up = project.checked("up", "--yes", "--skip-preview")
+    assert "s3cret-token" not in up.stdout
+    assert json.loads(project.checked("stack", "output", "--json").stdout) == {
+        "message": "hi, world", "stack": "dev", "numbers": [1, 2], "token": "[secret]"}
+    shown = json.loads(project.checked("stack", "output", "--json", "--show-secrets").stdout)
+    assert shown["token"] == "s3cret-token"
+    state = project.export()["deployment"]
+    assert [r["type"] for r in state["resources"]] == ["pulumi:pulumi:Stack"]
+    assert "s3cret-token" not in json.dumps(state)  # encrypted in the state
+
+    project.checked("destroy", "--yes", "--skip-preview")
+    assert not project.export()["deployment"].get("resources")
+    assert (folder / "go.mod").read_bytes() == (FIXTURE / "go.mod").read_bytes()
