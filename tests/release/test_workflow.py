@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from pulumi_chartmogul.provider_host import schema
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "release.yml"
@@ -230,3 +233,31 @@ def test_the_release_step_publishes_the_changelog_entry_and_the_assets(tmp_path:
 def test_the_go_module_tag_is_pushed_on_the_release_commit() -> None:
     script = step("release", "The Go module's tag")["run"]
     assert 'git tag "sdk/go/$TAG" "$GITHUB_SHA"' in script and 'git push origin "sdk/go/$TAG"' in script
+
+
+def test_what_it_publishes_is_where_the_schema_and_the_sdks_say() -> None:
+    """The release's address is the schema's ``pluginDownloadURL``; the npm tarball is the SDK package's; the Go tag
+    is the one Go resolves for the module in sdk/go."""
+    build = workflow()["jobs"]["build"]
+    repository = re.fullmatch(r"github\.repository == '([^']+)'", build["if"])
+    assert repository is not None
+    # the engine fetches <pluginDownloadURL>/<tarball name>: the release of tag v<version> in this repository
+    assert schema.package_schema()["pluginDownloadURL"] == (
+        f"https://github.com/{repository.group(1)}/releases/download/v{VERSION}")
+    assert json.loads((REPO / "sdk" / "schema.json").read_text(encoding="utf-8"))["pluginDownloadURL"] == (
+        schema.package_schema()["pluginDownloadURL"])
+    assert 'gh release create "$TAG"' in step("release", "The GitHub release")["run"]
+    # npm pack names a scoped package's tarball <scope>-<name>-<version>.tgz
+    package = json.loads((REPO / "sdk" / "nodejs" / "package.json").read_text(encoding="utf-8"))
+    assert package["name"] == schema.NPM_PACKAGE and package["version"] == VERSION
+    npm_upload = next(s["with"]["path"] for s in build["steps"] if s.get("with", {}).get("name") == "npm")
+    assert npm_upload.replace("${{ env.VERSION }}", VERSION) == (
+        f"dist/{schema.NPM_PACKAGE.lstrip('@').replace('/', '-')}-{VERSION}.tgz")
+    # a Go module in a subfolder is tagged <subfolder>/v<version>
+    prefix = f"github.com/{repository.group(1)}/"
+    assert schema.GO_MODULE.startswith(prefix)
+    folder = schema.GO_MODULE.removeprefix(prefix)
+    assert (REPO / folder / "go.mod").read_text(encoding="utf-8").startswith(f"module {schema.GO_MODULE}\n")
+    assert f'git tag "{folder}/$TAG" "$GITHUB_SHA"' in step("release", "The Go module's tag")["run"]
+    assert build["steps"][[s.get("name") for s in build["steps"]].index("The Go SDK builds")][
+        "working-directory"] == folder
