@@ -120,6 +120,7 @@ def test_publishing_waits_for_every_check_and_holds_only_the_rights_it_needs() -
     publish = next(s for s in jobs["pypi"]["steps"] if str(s.get("uses", "")).startswith("pypa/gh-action-pypi-publish"))
     assert "with" not in publish
     assert "npm publish --provenance --access public npm/*.tgz" in step("npm", "npm publish")["run"]
+    assert step("npm", "npm 11.5.1 or newer")["run"] == "npm install --global npm@^11.5.1"  # trusted publishing
 
 
 def test_the_build_job_checks_before_it_uploads() -> None:
