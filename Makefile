@@ -13,8 +13,8 @@ LIMITS_ADOPT_N ?= 2000
 # ONLY=limits measures those rows alone and rewrites only their section of bench/RESULTS.md
 ONLY ?=
 
-.PHONY: demo test test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint actionlint-for-tests \
-	examples-dev
+.PHONY: demo test test-quick test-fast lint typecheck unit bench clean pulumi-cli cli-for-tests actionlint \
+	actionlint-for-tests examples-dev
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,10 +71,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The suite runs on WORKERS pytest-xdist workers, each with its own emulator. The e2e tests mostly wait on the CLI,
+# so more workers than cores pay; tests marked xdist_group share a worker. WORKERS=0 runs in this process.
+WORKERS ?= 3
+PARALLEL := -n $(WORKERS) --dist loadgroup
+
 unit: $(STAMP)
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q $(PARALLEL)
 
 test: lint typecheck cli-for-tests actionlint-for-tests unit
+
+# The inner loop: every test that needs no Pulumi CLI (no e2e, acceptance or bench), in parallel, in about a minute.
+test-quick: $(STAMP)
+	$(VENV)/bin/pytest -q $(PARALLEL) -m "not cli and not slow"
 
 # The e2e Go program alone (tests/e2e/test_go_program_cli.py): its first compile takes minutes (the Go SDK and its
 # dependencies), so `make test` skips it, saying so; CI runs this after `make test` (.ci/run).
