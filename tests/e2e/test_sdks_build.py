@@ -23,6 +23,8 @@ SDK = REPO / "sdk"
 BUILD_OUTPUTS = {"node_modules", "bin"}
 GO_ENV = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}
 BUILD_LIMIT = 1500  # s: a Go build on empty caches on 2 cores
+# One worker runs them in turn: two Go builds at once on 2 cores only slow each other (and share nothing).
+pytestmark = pytest.mark.xdist_group("sdk-builds")
 
 
 def _need(*tools: str) -> None:
