@@ -9,18 +9,12 @@ it, run in its file form (``--policy-pack DIR/run-policy-pack``, the form this C
 - ``pulumi policy analyze`` checks an existing stack;
 - ``pulumi-chartmogul review`` of the streaming JSON preview puts the violations at the top of the comment.
 
-The pack's virtualenv (pulumi-policy only) is made by the command's ``--install`` when the checkout has none yet and
-shared by every worker and run (``PACK_CACHE``, a file lock); each test writes its own pack folder with the command
-and links that virtualenv.
+Each test writes its own pack folder with the command; the pack's virtualenv is made once (tests/e2e/guardrails.py).
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_chartmogul.commands import policy_pack, preview_stream
+from pulumi_chartmogul.commands import preview_stream
 from testkit.emulator import Emulator
 from tests.e2e.conftest import REPO, Project, api_plans, api_sources, make_project, new_stack
+from tests.e2e.guardrails import STREAMING, write_pack
 
 PROGRAM = '''\
 """The guardrails e2e program: stack config `sources` declares data sources, their plans and a plan group each."""
@@ -56,7 +51,6 @@ for source in pulumi.Config().require_object("sources"):
     if grouped:
         PlanGroup(f"{source['resource']}-group", name=f"{source['name']} group", plans=grouped)
 '''
-STREAMING = {"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"}
 
 
 def source(resource: str, name: str, plans: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
@@ -67,42 +61,9 @@ def plan(resource: str, external_id: str, unit: str = "month", **more: Any) -> d
     return {"resource": resource, "name": resource.title(), "external_id": external_id, "interval_unit": unit, **more}
 
 
-# The pack's virtualenv holds only pulumi-policy (the rules are copied into each pack), so one made for these
-# requirements serves every run of this checkout: kept in .tools (git-ignored, kept by `make clean`) under a key of
-# the requirements and the interpreter, made when missing by the command's own --install.
-PACK_CACHE = REPO / ".tools" / "policy-pack"
-
-
-@pytest.fixture(scope="session")
-def pack_venv() -> Path:
-    """The pack's virtualenv, made by ``pulumi-chartmogul policy-pack DIR --install`` once for all workers and runs."""
-    key = hashlib.sha256(f"{policy_pack.pack_files()['requirements.txt']}{sys.version}".encode()).hexdigest()[:16]
-    PACK_CACHE.mkdir(parents=True, exist_ok=True)
-    folder = PACK_CACHE / key
-    with open(PACK_CACHE / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker makes it; the others wait for it
-        ready = folder / "ready"
-        if not ready.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed or interrupted attempt left
-            made = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "policy-pack", str(folder),
-                                   "--install"], capture_output=True, text=True, timeout=240, check=False)
-            assert made.returncode == 0, made.stdout + made.stderr
-            assert f"pulumi-policy {policy_pack.POLICY_VERSION}" in made.stdout
-            ready.write_text("")
-    return folder / "venv"
-
-
 @pytest.fixture
-def launcher(tmp_path: Path, pack_venv: Path) -> Path:
-    """A pack written by the command into this test's folder, with the session's virtualenv linked in."""
-    folder = tmp_path / "pack"
-    written = subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "policy-pack", str(folder)],
-                             capture_output=True, text=True, timeout=60, check=False)
-    assert written.returncode == 0, written.stderr
-    (folder / "venv").symlink_to(pack_venv)
-    path = folder / policy_pack.LAUNCHER
-    assert os.access(path, os.X_OK)
-    return path
+def launcher(tmp_path: Path) -> Path:
+    return write_pack(tmp_path / "pack")
 
 
 @pytest.fixture
