@@ -227,3 +227,5 @@ def test_unknown_values_decide_nothing_in_preview_and_are_checked_by_the_up(guar
     assert "Plan 'bad' (Bad) has external_id 'BAD-" in output and "chartmogul-plan-naming" in output
     assert "Plan 'good'" not in output
     assert not [key for key in api_plans(emulator) if key[1].startswith("BAD-")]
+    # without a preview, the steps before the violation were applied (the guide's limits): the data source is made
+    assert set(api_sources(emulator)) == {"Billing"}
