@@ -45,11 +45,19 @@ def _carries(pid: int, mark: str) -> bool:
     return f"{MARK_VARIABLE}={mark}".encode() in environ.split(b"\0")
 
 
-def kill_marked(mark: str, timeout: float = 30.0) -> None:
+def kill_marked(mark: str, timeout: float = 30.0, settle: float = 0.0) -> None:
     """SIGKILL every process that carries ``mark`` and wait until each has exited; then look again, until none is
-    left (one may have started a child between the look and its kill)."""
+    left (one may have started a child between the look and its kill). With ``settle``, a look that finds none is
+    trusted only when another one ``settle`` seconds later agrees: a process in the middle of an exec shows no
+    environment for a moment, so a single look can miss it."""
     deadline = time.monotonic() + timeout
-    while pids := marked(mark):
+    while True:
+        pids = marked(mark)
+        if not pids and settle:
+            time.sleep(settle)
+            pids = marked(mark)
+        if not pids:
+            return
         assert time.monotonic() < deadline, f"processes {pids} (marked {mark}) outlived SIGKILL for {timeout} s"
         pidfds: list[int] = []
         killed: list[int] = []
@@ -92,7 +100,7 @@ def kill_group(process: subprocess.Popen[str], mark: str) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    kill_marked(mark)
+    kill_marked(mark, settle=0.2)  # it was stopped at any point, maybe while starting a plugin
 
 
 class CommandTimedOut(subprocess.TimeoutExpired):
