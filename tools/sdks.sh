@@ -4,9 +4,10 @@
 #
 # Usage: tools/sdks.sh PYTHON [OUT]  (the interpreter with the package installed; OUT defaults to sdk/, the committed
 # SDKs). Writes OUT/nodejs, OUT/go and OUT/schema.json, then `go mod tidy` in OUT/go (go.sum, the indirect
-# requirements). Builds .tools/bin/sdkgen first when it is missing or older than its sources (warm Go caches: about
-# 20 s; a second run builds nothing). Needs `go` (the version on the go line of tools/sdkgen/go.mod or newer) and the
-# Go module proxy or a module cache that holds the modules; otherwise one sentence and exit status 2.
+# requirements). Builds .tools/bin/sdkgen first when it is missing or older than its sources (warm Go caches: 10 to
+# 20 s, cold up to 8 min; a second run builds nothing). Needs `go` (the version on the go line of
+# tools/sdkgen/go.mod or newer) and the Go module proxy or a module cache that holds the modules; otherwise one
+# sentence and exit status 2.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +33,8 @@ fi
 
 if [ ! -x "$sdkgen" ] || [ -n "$(find "$module" -newer "$sdkgen" -type f | head -n 1)" ]; then
     started=$SECONDS
-    say "Building tools/sdkgen (Pulumi's codegen) with go$have (warm Go caches: about 20 s; cold: minutes) ..."
+    say "Building tools/sdkgen (Pulumi's codegen) with go$have (warm Go caches: 10 to 20 s; cold: up to 8 min" \
+        "on 2 cores) ..."
     mkdir -p "$(dirname "$sdkgen")"
     if ! (cd "$module" && GOFLAGS=-mod=readonly go build -trimpath -o "$sdkgen.new" .); then
         rm -f "$sdkgen.new"
