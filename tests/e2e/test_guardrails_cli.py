@@ -229,3 +229,14 @@ def test_unknown_values_decide_nothing_in_preview_and_are_checked_by_the_up(guar
     assert not [key for key in api_plans(emulator) if key[1].startswith("BAD-")]
     # without a preview, the steps before the violation were applied (the guide's limits): the data source is made
     assert set(api_sources(emulator)) == {"Billing"}
+
+
+def test_the_launcher_without_its_virtualenv_says_how_to_make_it(tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    subprocess.run([sys.executable, "-m", "pulumi_chartmogul", "policy-pack", str(folder)], capture_output=True,
+                   text=True, timeout=60, check=True)
+    done = subprocess.run([str(folder / "run-policy-pack"), "127.0.0.1:1"], capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (f"run-policy-pack: no virtualenv in {folder}/venv; run: cd {folder} && python3 -m venv venv "
+                           "&& venv/bin/pip install -r requirements.txt\n")
