@@ -43,7 +43,9 @@ def storm(emulator: Emulator, requests_per_second: float) -> list[ChartMogulErro
 
 
 def test_threads_paced_under_the_limit_are_never_refused(limited: Emulator) -> None:
-    assert storm(limited, RATE_LIMIT * 0.9) == [None] * REQUESTS
+    # 0.7 of the limit: the pace spaces the requests' sends, and the emulator counts their arrivals; on a loaded
+    # machine (the suite runs on several workers) scheduling can bunch a few arrivals, which 3 spare slots absorb.
+    assert storm(limited, RATE_LIMIT * 0.7) == [None] * REQUESTS
     assert limited.stats()["by_route"]["GET /v1/data_sources"] == REQUESTS
 
 
