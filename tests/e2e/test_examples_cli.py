@@ -171,5 +171,6 @@ def test_yaml_catalog(tmp_path: Path, emulator: Emulator) -> None:
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()))
 def test_every_example_has_a_test_here(example: str) -> None:
-    tested = {"quickstart", "multi-environment", "adopt-existing", "yaml-catalog"}
+    tested = {"quickstart", "multi-environment", "adopt-existing", "yaml-catalog",
+              "typescript-catalog"}  # the last in test_typescript_template_cli.py
     assert example in tested, f"examples/{example} has no up + destroy test in {Path(__file__).name}"
