@@ -2,7 +2,8 @@
 of their own: a project made from ``templates/chartmogul-typescript`` outside this repository, its whole life in
 order (``pulumi new``, up, a no-change preview that sends nothing, an in-place update, destroy), and the example
 ``examples/typescript-catalog``, whose plan group holds a plan found by a lookup (``getPlan``); ``tsc --noEmit``
-passes on the example, and a copy with a misspelt property is a compile error naming it.
+passes on the example and on the README's program, and a copy of the example with a misspelt property is a
+compile error naming it.
 
 Each program gets the SDK as a user's ``npm install`` leaves it: the package in ``node_modules`` from the tarball
 ``make sdk-nodejs`` packs (``dist/``; packed into a temporary folder if absent), beside ``@pulumi/pulumi`` 3.248.0,
@@ -38,6 +39,7 @@ NODE_MODULES = require_node_modules(WHAT)
 
 TEMPLATE = REPO / "templates" / "chartmogul-typescript"
 EXAMPLE = REPO / "examples" / "typescript-catalog"
+README_PROGRAM = REPO / "tests" / "e2e" / "fixtures" / "typescript-readme"
 SDK_PACKAGE = "@pulumi-chartmogul/chartmogul"
 TARBALL = f"pulumi-chartmogul-chartmogul-{__version__}.tgz"
 ACCOUNT = "acct_55555555-0000-4000-8000-000000000005"
@@ -265,6 +267,13 @@ def test_the_typescript_example_compiles_and_groups_a_looked_up_plan(tmp_path: P
     refused = tsc(typo)
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0 and "error TS2561" in said and "'intervalUnt' does not exist" in said, said
+
+    # The README's five-line program (tests/unit/test_docs_typescript.py holds the README to this file) compiles.
+    readme = tmp_path / "readme-program"
+    shutil.copytree(README_PROGRAM, readme)
+    (readme / "node_modules").symlink_to(folder / "node_modules", target_is_directory=True)
+    checked = tsc(readme)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
     with running_emulator("--account-id", ACCOUNT) as account:
         seed = json.loads((folder / "emulator-seed.json").read_text(encoding="utf-8"))
