@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,15 @@ def test_a_go_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
     project.checked("destroy", "--yes", "--skip-preview")
     assert not project.export()["deployment"].get("resources")
     assert (folder / "go.mod").read_bytes() == (FIXTURE / "go.mod").read_bytes()
+
+
+@pytest.mark.timeout(COMPILE_TIMEOUT)
+def test_the_docs_go_program_compiles(tmp_path: Path) -> None:
+    """tests/e2e/fixtures/go-catalog, whose excerpts are the docs' Go examples (tests/unit/test_docs_go.py): it vets
+    and builds against this repository's sdk/go (a replace in its go.mod), its go.mod and go.sum complete."""
+    folder = REPO / "tests" / "e2e" / "fixtures" / "go-catalog"
+    env = {**os.environ, "GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"}
+    for args in (["go", "vet", "."], ["go", "build", "-o", str(tmp_path / "go-catalog"), "."]):
+        done = subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
+        assert done.returncode == 0, f"{' '.join(args)}: {done.stdout}{done.stderr}"
+    assert (tmp_path / "go-catalog").is_file()
