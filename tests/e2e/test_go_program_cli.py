@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO
+from testkit.emulator import Emulator
+from tests.e2e.conftest import KEY, REPO, new_stack
 from tests.e2e.language_hosts import GO_HOST, host_project, require_go, require_host
+from tests.e2e.yaml_host import plugin_on_path
 
 WHAT = "Go e2e test (make test-go-program)"
 FIXTURE = REPO / "tests" / "e2e" / "fixtures" / "go-program"
@@ -72,3 +74,41 @@ def test_the_docs_go_program_compiles(tmp_path: Path) -> None:
         done = subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
         assert done.returncode == 0, f"{' '.join(args)}: {done.stdout}{done.stderr}"
     assert (tmp_path / "go-catalog").is_file()
+
+
+@pytest.mark.timeout(COMPILE_TIMEOUT + 600)
+def test_the_docs_go_program_bootstraps_its_catalog_and_is_destroyed(tmp_path: Path, emulator: Emulator) -> None:
+    """tests/e2e/fixtures/go-catalog, copied out of the repository (its replace pointed at this checkout's sdk/go, as
+    a user's before a release is tagged), through the real CLI and the Go host with the native plugin on PATH: the
+    data source, its plan, and the group of that plan and Stripe's looked-up gold_monthly; destroy removes only what
+    the program made."""
+    folder = tmp_path / "go-catalog"
+    shutil.copytree(REPO / "tests" / "e2e" / "fixtures" / "go-catalog", folder)
+    go_mod = folder / "go.mod"
+    go_mod.write_text(go_mod.read_text(encoding="utf-8").replace("=> ../../../../sdk/go", f"=> {REPO / 'sdk' / 'go'}"),
+                      encoding="utf-8")
+    (folder / "Pulumi.yaml").write_text("name: go-catalog\nruntime: go\n", encoding="utf-8")
+    seed = json.loads((REPO / "examples" / "yaml-catalog" / "emulator-seed.json").read_text(encoding="utf-8"))
+    stripe_gold = next(plan for plan in emulator.seed(seed["data_sources"])["plans"]
+                       if plan["external_id"] == "gold_monthly")
+    backend = tmp_path / "state"
+    backend.mkdir()
+    project = host_project(folder, backend, HOST_DIR, GO_DIR, plugin_on_path(tmp_path / "bin"),
+                           env={"GOFLAGS": "-mod=readonly", "GOTOOLCHAIN": "local"})
+    project.timeout = COMPILE_TIMEOUT
+    new_stack(project, emulator)
+
+    project.checked("up", "--yes", "--skip-preview")
+    group = json.loads(project.checked("stack", "output", "--json").stdout)["premiumGroup"]
+    members = {plan["uuid"] for plan in emulator.api("GET", f"/plan_groups/{group}/plans", key=KEY).json()["plans"]}
+    web_shop = [source for source in emulator.api("GET", "/data_sources", key=KEY).json()["data_sources"]
+                if source["name"] == "Web shop"]
+    assert len(web_shop) == 1
+    pro = emulator.api("GET", "/plans", key=KEY, params={"data_source_uuid": web_shop[0]["uuid"]}).json()["plans"]
+    assert [plan["external_id"] for plan in pro] == ["pro_monthly"]
+    assert members == {pro[0]["uuid"], stripe_gold["uuid"]}
+
+    project.checked("destroy", "--yes", "--skip-preview")
+    names = sorted(source["name"] for source in emulator.api("GET", "/data_sources", key=KEY).json()["data_sources"])
+    assert names == ["Stripe"]
+    assert emulator.api("GET", "/plan_groups", key=KEY).json()["plan_groups"] == []
