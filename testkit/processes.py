@@ -154,3 +154,12 @@ class _Reader:
 def _outputs(readers: list[_Reader], merge_output: bool) -> tuple[str, str | None]:
     stdout = readers[0].text()
     return stdout, None if merge_output else readers[1].text()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has ended; only its parent has not looked yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")

@@ -133,6 +133,17 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
     def _token(request: Any) -> str:
         return getattr(request, "type", "") or type_token(request.urn)
 
+    def _olds_and_news(self, request: Any, *, keep_unknowns: bool
+                       ) -> tuple[Face, ChartMogulProvider, dict[str, Any], dict[str, Any]] | None:
+        """For a request of ours that compares (Check, Diff, Update): its face, provider, olds and news as the wire
+        has them; None for another type's."""
+        token = self._token(request)
+        face = self._face(token)
+        if face is None:
+            return None
+        olds, news = _deserialize(request.olds, keep_unknowns), _deserialize(request.news, keep_unknowns)
+        return face, self._provider(face, token, news, olds), olds, news
+
     # -- resources ----------------------------------------------------------------------------------
 
     @_reported
@@ -140,12 +151,10 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
         """Validation before anything is sent: one failure per bad field, named as the program names it."""
         from pulumi.runtime import proto
 
-        token = self._token(request)
-        face = self._face(token)
-        if face is None:
+        ours = self._olds_and_news(request, keep_unknowns=True)
+        if ours is None:
             return TO_SDK
-        olds, news = _deserialize(request.olds, True), _deserialize(request.news, True)
-        provider = self._provider(face, token, news, olds)
+        face, provider, olds, news = ours
         declared = face.incoming(news)
         if face.native:
             for field in provider.policy.named_by_resource:
@@ -163,12 +172,10 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
         changes, not what."""
         from pulumi.runtime import proto
 
-        token = self._token(request)
-        face = self._face(token)
-        if face is None:
+        ours = self._olds_and_news(request, keep_unknowns=True)
+        if ours is None:
             return TO_SDK
-        olds, news = _deserialize(request.olds, True), _deserialize(request.news, True)
-        provider = self._provider(face, token, news, olds)
+        face, provider, olds, news = ours
         olds_in, news_in = face.incoming(olds), face.incoming(news)
         result = provider.diff(request.id, olds_in, news_in)
         if not result.changes:
@@ -220,10 +227,10 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
                 if key in request.olds.fields and key not in properties.fields:
                     properties.fields[key].CopyFrom(request.olds.fields[key])
             return proto.UpdateResponse(properties=properties)
-        if face is None:
+        ours = self._olds_and_news(request, keep_unknowns=False)
+        if ours is None:
             return TO_SDK
-        olds, news = _deserialize(request.olds), _deserialize(request.news)
-        provider = self._provider(face, token, news, olds)
+        face, provider, olds, news = ours
         result = provider.update(request.id, face.incoming(olds), face.incoming(news))
         return proto.UpdateResponse(properties=_serialize(face.outgoing(result.outs or {}, news)))
 

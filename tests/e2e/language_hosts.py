@@ -8,6 +8,7 @@ missing one fails. Nothing here skips on import: a module calls a ``require_*`` 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -74,3 +75,20 @@ def host_project(folder: Path, backend: Path, *folders: Path, env: dict[str, str
     path = os.pathsep.join([*dict.fromkeys(map(str, (CLI_DIR, *folders))), os.environ.get("PATH", "")])
     return CliProject(folder, backend, CLI_DIR, stack, PASSPHRASE, env={**USER_ENV, **(env or {}), "PATH": path},
                       timeout=CLI_TIMEOUT, failure=CLIError)
+
+
+def goes_up_with_its_config_and_is_destroyed(project: CliProject) -> None:
+    """The smoke program of each language (config ``greeting`` "hi", secret ``token``; outputs ``message``,
+    ``stack``, ``numbers``, ``token``): up, its outputs with the secret kept secret in output and state, destroy."""
+    up = project.checked("up", "--yes", "--skip-preview")
+    assert "s3cret-token" not in up.stdout
+    assert json.loads(project.checked("stack", "output", "--json").stdout) == {
+        "message": "hi, world", "stack": "dev", "numbers": [1, 2], "token": "[secret]"}
+    shown = json.loads(project.checked("stack", "output", "--json", "--show-secrets").stdout)
+    assert shown["token"] == "s3cret-token"
+    state = project.export()["deployment"]
+    assert [r["type"] for r in state["resources"]] == ["pulumi:pulumi:Stack"]
+    assert "s3cret-token" not in json.dumps(state)  # encrypted in the state
+
+    project.checked("destroy", "--yes", "--skip-preview")
+    assert not project.export()["deployment"].get("resources")

@@ -21,7 +21,13 @@ import pytest
 
 from testkit.emulator import Emulator
 from tests.e2e.conftest import KEY, REPO, new_stack
-from tests.e2e.language_hosts import GO_HOST, host_project, require_go, require_host
+from tests.e2e.language_hosts import (
+    GO_HOST,
+    goes_up_with_its_config_and_is_destroyed,
+    host_project,
+    require_go,
+    require_host,
+)
 from tests.e2e.yaml_host import plugin_on_path
 
 WHAT = "Go e2e test (make test-go-program)"
@@ -49,18 +55,7 @@ def test_a_go_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
     project.set_config("greeting", "hi")
     project.set_config("token", "s3cret-token", secret=True)
 
-    up = project.checked("up", "--yes", "--skip-preview")
-    assert "s3cret-token" not in up.stdout
-    assert json.loads(project.checked("stack", "output", "--json").stdout) == {
-        "message": "hi, world", "stack": "dev", "numbers": [1, 2], "token": "[secret]"}
-    shown = json.loads(project.checked("stack", "output", "--json", "--show-secrets").stdout)
-    assert shown["token"] == "s3cret-token"
-    state = project.export()["deployment"]
-    assert [r["type"] for r in state["resources"]] == ["pulumi:pulumi:Stack"]
-    assert "s3cret-token" not in json.dumps(state)  # encrypted in the state
-
-    project.checked("destroy", "--yes", "--skip-preview")
-    assert not project.export()["deployment"].get("resources")
+    goes_up_with_its_config_and_is_destroyed(project)
     assert (folder / "go.mod").read_bytes() == (FIXTURE / "go.mod").read_bytes()
 
 

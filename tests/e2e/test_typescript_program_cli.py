@@ -11,7 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.language_hosts import NODE_HOST, host_project, require_host, require_node_modules
+from tests.e2e.language_hosts import (
+    NODE_HOST,
+    goes_up_with_its_config_and_is_destroyed,
+    host_project,
+    require_host,
+    require_node_modules,
+)
 
 WHAT = "TypeScript e2e tests"
 PROJECT = """\
@@ -62,15 +68,4 @@ def test_a_typescript_program_goes_up_and_is_destroyed(tmp_path: Path) -> None:
     preview = json.loads(project.checked("preview", "--json").stdout)
     assert [step["op"] for step in preview["steps"]] == ["create"]  # the stack itself, nothing else
 
-    up = project.checked("up", "--yes", "--skip-preview")
-    assert "s3cret-token" not in up.stdout
-    assert json.loads(project.checked("stack", "output", "--json").stdout) == {
-        "message": "hi, world", "stack": "dev", "numbers": [1, 2], "token": "[secret]"}
-    shown = json.loads(project.checked("stack", "output", "--json", "--show-secrets").stdout)
-    assert shown["token"] == "s3cret-token"
-    state = project.export()["deployment"]
-    assert [r["type"] for r in state["resources"]] == ["pulumi:pulumi:Stack"]
-    assert "s3cret-token" not in json.dumps(state)  # encrypted in the state
-
-    project.checked("destroy", "--yes", "--skip-preview")
-    assert not project.export()["deployment"].get("resources")
+    goes_up_with_its_config_and_is_destroyed(project)

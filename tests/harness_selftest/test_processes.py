@@ -13,15 +13,9 @@ from types import FrameType
 
 import pytest
 
-from testkit.processes import CommandTimedOut, run_marked
+from testkit.processes import CommandTimedOut, process_alive, run_marked
 
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")  # a zombie has ended; only its parent has not looked yet
+alive = process_alive
 
 
 def plugin_starter(pid_file: Path, then: str) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from testkit.host import IMPORTING_HOST, STOCK_HOST
+from testkit.processes import process_alive
 
 # The engine's part: start the host, read the port it serves on, then die without a word.
 ENGINE = """
@@ -21,12 +22,7 @@ print(host.stdout.readline().decode().strip(), host.pid, flush=True)
 """
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in ("Z", "X")  # a zombie has ended; only its parent has not looked yet
+alive = process_alive
 
 
 def orphaned_host(module: str) -> int:

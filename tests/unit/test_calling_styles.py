@@ -10,29 +10,15 @@ import pulumi
 import pytest
 
 from pulumi_chartmogul import DataSource, DataSourceArgs, Plan, PlanArgs, PlanGroup, PlanGroupArgs
+from tests.unit.recording_mocks import RecordingMocks, recording_mocks
 
 SOURCE_UUID = "ds_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 PLAN_UUID = "pl_1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"
 
 
-class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.registered: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        inputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
-        self.registered[args.name] = (args.typ, inputs)
-        return f"id-{args.name}", inputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
 @pytest.fixture
 def mocks() -> RecordingMocks:
-    recording = RecordingMocks()
-    pulumi.runtime.set_mocks(recording, preview=False)
-    return recording
+    return recording_mocks()
 
 
 @pulumi.runtime.test

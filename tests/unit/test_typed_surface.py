@@ -19,6 +19,7 @@ import pytest
 from pulumi_chartmogul import DataSource, PlanGroup, _moved
 from pulumi_chartmogul.resources.calling import flag
 from pulumi_chartmogul.resources.data_source import DataSourceProvider
+from tests.unit.recording_mocks import RecordingMocks, recording_mocks
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -230,27 +231,13 @@ def test_a_switch_is_registered_as_given() -> None:
     assert flag(output) is output
 
 
-class _Recording(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.inputs: dict[str, dict[str, Any]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.inputs[args.name] = {k: v for k, v in args.inputs.items() if k != "__provider"}
-        return f"id-{args.name}", self.inputs[args.name]
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
 @pytest.fixture
-def recording() -> _Recording:
-    mocks = _Recording()
-    pulumi.runtime.set_mocks(mocks, preview=False)
-    return mocks
+def recording() -> RecordingMocks:
+    return recording_mocks()
 
 
 @pulumi.runtime.test
-def test_outputs_as_switches_reach_the_provider_resolved(recording: _Recording) -> Any:
+def test_outputs_as_switches_reach_the_provider_resolved(recording: RecordingMocks) -> Any:
     on, off = pulumi.Output.from_input(True), pulumi.Output.from_input(False)
     resources = [
         DataSource("on", adopt=on, force_destroy=on),
@@ -261,7 +248,7 @@ def test_outputs_as_switches_reach_the_provider_resolved(recording: _Recording) 
 
     def verify(_: Any) -> None:
         switches = {name: {k: v for k, v in inputs.items() if k in ("adopt", "force_destroy")}
-                    for name, inputs in recording.inputs.items()}
+                    for name, (_type, inputs) in recording.registered.items()}
         assert switches == {
             "on": {"adopt": True, "force_destroy": True},
             "off": {"adopt": False, "force_destroy": False},  # was True: bool() of an Output
