@@ -19,8 +19,8 @@ from testkit.emulator import Emulator, running_emulator
 from testkit.processes import run_marked
 from testkit.projects import CliProject
 from tests.conftest import CLI_TIMEOUT
-from tests.e2e.conftest import CLI_DIR, PASSPHRASE, REPO, CLIError
-from tests.e2e.yaml_host import PLUGIN, plugin_on_path, require_host, yaml_path
+from tests.e2e.conftest import CLI_DIR, REPO
+from tests.e2e.yaml_host import PLUGIN, plugin_on_path, require_host, yaml_path, yaml_project
 
 HOST_DIR = require_host()
 STAGING, PRODUCTION = "acct_51515151-0000-4000-8000-000000000001", "acct_52525252-0000-4000-8000-000000000002"
@@ -38,16 +38,15 @@ def production() -> Iterator[Emulator]:
         yield emulator
 
 
-def yaml_project(tmp_path: Path, program: str) -> CliProject:
-    assert CLI_DIR is not None and HOST_DIR is not None
+def program_project(tmp_path: Path, program: str) -> CliProject:
+    """``program`` as a YAML project on a new stack ``dev``, the plugin on PATH as pipx leaves it."""
+    assert HOST_DIR is not None
     folder = tmp_path / "program"
     folder.mkdir()
     (folder / "Pulumi.yaml").write_text(program, encoding="utf-8")
     backend = tmp_path / "state"
     backend.mkdir()
-    path = yaml_path(HOST_DIR, plugin_on_path(tmp_path / "plugin"))
-    project = CliProject(folder, backend, CLI_DIR, "dev", PASSPHRASE, env={"PATH": path}, timeout=CLI_TIMEOUT,
-                         failure=CLIError)
+    project = yaml_project(folder, backend, HOST_DIR, plugin_on_path(tmp_path / "plugin"))
     project.checked("stack", "init", "dev", stack=False)
     return project
 
@@ -113,7 +112,7 @@ resources:
 
 def test_two_explicit_providers_each_work_on_their_own_account(tmp_path: Path, staging: Emulator,
                                                                production: Emulator) -> None:
-    project = yaml_project(tmp_path, TWO_ACCOUNTS % {"staging": STAGING, "production": PRODUCTION})
+    project = program_project(tmp_path, TWO_ACCOUNTS % {"staging": STAGING, "production": PRODUCTION})
     project.set_config("stagingEndpoint", staging.api_root)
     project.set_config("productionEndpoint", production.api_root)
     project.checked("up", "--yes", "--skip-preview")
@@ -160,7 +159,7 @@ resources:
 
 
 def test_a_new_key_updates_the_provider_and_replaces_no_resource(tmp_path: Path, staging: Emulator) -> None:
-    project = yaml_project(tmp_path, KEYED)
+    project = program_project(tmp_path, KEYED)
     project.set_config("chartmogul:endpoint", staging.api_root)
     project.set_config("chartmogul:apiKey", "first-key", secret=True)
     project.checked("up", "--yes", "--skip-preview")
@@ -185,7 +184,7 @@ def readme_program() -> str:
 
 def test_the_readme_yaml_program_goes_up_and_is_destroyed(tmp_path: Path, staging: Emulator) -> None:
     staging.reset()
-    project = yaml_project(tmp_path, readme_program())
+    project = program_project(tmp_path, readme_program())
     project.set_config("chartmogul:endpoint", staging.api_root)
     project.set_config("chartmogul:apiKey", "readme-key", secret=True)
     project.checked("up", "--yes", "--skip-preview")
