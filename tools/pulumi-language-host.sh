@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# `make node-host`, `make go-host`: Pulumi's Node.js or Go language host, `pulumi-language-nodejs` or
-# `pulumi-language-go`, beside the CLI in .pulumi-cli/bin/ (git-ignored), so the e2e tests run TypeScript and Go
-# programs (users of the native `chartmogul` plugin and its SDKs) through the real CLI.
+# `make node-host`, `make go-host`, `make yaml-host`: Pulumi's Node.js, Go or YAML language host,
+# `pulumi-language-nodejs`, `-go` or `-yaml`, beside the CLI in .pulumi-cli/bin/ (git-ignored), so the e2e tests run
+# TypeScript, Go and YAML programs (users of the native `chartmogul` plugin and its SDKs) through the real CLI.
 #
-# Usage: tools/pulumi-language-host.sh nodejs|go [CLI_FOLDER]  (the folder `tools/pulumi-cli.sh` printed; default
-# .pulumi-cli/bin). In this order, the first that works:
-#   1. CLI_FOLDER already holds the host and it is not an older build of ours (an official install bundles both):
+# Usage: tools/pulumi-language-host.sh nodejs|go|yaml [CLI_FOLDER]  (the folder `tools/pulumi-cli.sh` printed;
+# default .pulumi-cli/bin). In this order, the first that works:
+#   1. CLI_FOLDER already holds the host and it is not an older build of ours (an official install bundles them):
 #      nothing to do;
 #   2. .pulumi-cli/bin holds the pinned build (a second run is instant);
-#   3. a build from the Go module github.com/pulumi/pulumi/sdk/v3 at the version tools/pulumi-language-<lang>/go.mod
-#      pins (nodejs v3.68.0, go v3.66.0: the last releases whose sdk/v3 module still holds the host; the module
-#      proxy serves none of the hosts' own later modules), into .pulumi-cli/bin: needs only `go` and the proxy;
+#   3. a build from its Go module at the version tools/pulumi-language-<lang>/go.mod pins (nodejs and go: the
+#      github.com/pulumi/pulumi/sdk/v3 releases v3.68.0 and v3.66.0, the last whose module still holds the host, as
+#      the module proxy serves none of the hosts' own later modules; yaml: github.com/pulumi/pulumi-yaml v1.25.0,
+#      the newest the proxy serves), into .pulumi-cli/bin: needs only `go` and the proxy;
 #   4. otherwise one sentence saying what is missing, and exit status 2.
 #
 # Prints the folder that holds the host on its last line of stdout (progress goes to stderr).
@@ -19,12 +20,15 @@ set -euo pipefail
 say() { printf '%s\n' "$*" >&2; }
 
 lang=${1:-}
+sdk=github.com/pulumi/pulumi/sdk/v3
 case "$lang" in
-    nodejs) package=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    nodejs) source=$sdk package=$sdk/nodejs/cmd/pulumi-language-nodejs version_var=$sdk/go/common/version.Version
             cold="cold: about 2 min" ;;
-    go)     package=github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
+    go)     source=$sdk package=$sdk/go/pulumi-language-go version_var=$sdk/go/common/version.Version
             cold="cold: about 1 min" ;;
-    *)      say "usage: $0 nodejs|go [CLI_FOLDER]"; exit 2 ;;
+    yaml)   source=github.com/pulumi/pulumi-yaml package=$source/cmd/pulumi-language-yaml
+            version_var=$source/pkg/version.Version cold="cold: 2 to 8 min and 850 MB of Go caches" ;;
+    *)      say "usage: $0 nodejs|go|yaml [CLI_FOLDER]"; exit 2 ;;
 esac
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +37,7 @@ host=pulumi-language-$lang
 module="$here/$host"
 dest="$root/.pulumi-cli/bin"
 cli=${2:-$dest}
-version=$(sed -n 's|^\s*github.com/pulumi/pulumi/sdk/v3 v\([0-9.]*\).*|\1|p' "$module/go.mod")
+version=$(sed -n "s|^\\s*$source v\\([0-9.]*\\).*|\\1|p" "$module/go.mod")
 
 finish() {
     say "$host in $1"
@@ -41,15 +45,15 @@ finish() {
     exit 0
 }
 
-# Go embeds the build's modules in every binary (`go version -m`): ours, built from a release of the sdk/v3 module
-# through the wrapper, names that release on its `mod` line; an official binary, built in pulumi's own checkout,
-# says (devel) there.
+# Go embeds the build's modules in every binary (`go version -m`): ours, built from a release of the module through
+# the wrapper, names that release on its `mod` line; an official binary, built in the project's own checkout, says
+# (devel) there.
 built_here() {  # our build at the pinned version
-    go version -m "$1" 2>/dev/null | grep -Eq "^\s+mod\s+github.com/pulumi/pulumi/sdk/v3\s+v$version\s"
+    go version -m "$1" 2>/dev/null | grep -Eq "^\s+mod\s+$source\s+v$version\s"
 }
 
 ours() {  # a build from a release of the module, at any version
-    go version -m "$1" 2>/dev/null | grep -Eq "^\s+mod\s+github.com/pulumi/pulumi/sdk/v3\s+v[0-9]"
+    go version -m "$1" 2>/dev/null | grep -Eq "^\s+mod\s+$source\s+v[0-9]"
 }
 
 acceptable() {  # $1 is an executable host that is not a stale build of ours (without go, any executable one)
@@ -81,7 +85,7 @@ if command -v go >/dev/null 2>&1; then
     say "Building $host $version from Go modules with go$have ($cold on 2 cores with empty Go caches; warm:" \
         "seconds) ..."
     if (cd "$module" && go build -trimpath \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+        -ldflags "-s -w -X $version_var=v$version" \
         -o "$dest/$host.new" "$package"); then
         mv -f "$dest/$host.new" "$dest/$host"
         say "  done in $((SECONDS - started)) s."
