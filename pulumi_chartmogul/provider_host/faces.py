@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..resources._base import PROVIDER_KEY
-from .names import NATIVE_TOKENS, to_camel, to_snake
+from .names import NATIVE_TOKENS, camel, to_camel, to_snake
 
 if TYPE_CHECKING:
     from ..resources._base import ChartMogulProvider
@@ -39,7 +39,7 @@ class Face:
 
     def field(self, name: str) -> str:
         """A provider's field name as this face's programs write it (in failures, diffs and replacements)."""
-        return to_camel({name: None}).popitem()[0] if self.native else name
+        return camel(name) if self.native else name
 
 
 DYNAMIC = Face(native=False)

@@ -100,7 +100,6 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
         self._blobs = functools.cache(provider_blobs)
         self._dynamic_types = functools.cache(our_providers)
         self._native = NativeProviders(provider_classes)
-        self._native_args: dict[str, Any] = {}
 
     # -- which face, which provider -------------------------------------------------------------------
 
@@ -281,7 +280,6 @@ class ChartMogulServer(SdkServicer):  # type: ignore[misc]  # the SDK's class is
         from pulumi.runtime import proto, rpc
 
         args = {k: rpc.unwrap_rpc_secret(v) for k, v in _deserialize(request.args).items()}
-        self._native_args = args
         self._native.configure(native_config(args))
         return proto.ConfigureResponse(acceptSecrets=False, supportsPreview=True, acceptResources=False)
 

@@ -5,7 +5,6 @@ tarballs (tools/release/check.py names them) to the GitHub release of tag v<vers
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import threading
@@ -14,7 +13,6 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,19 +20,9 @@ import pytest
 
 from pulumi_chartmogul.provider_host import schema
 from tests.conftest import CLI_TIMEOUT
-from tests.e2e.conftest import CLI_DIR, REPO
+from tests.e2e.conftest import CLI_DIR
+from tests.release.scripts import check, tarball
 
-
-def load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check = load(REPO / "tools" / "release" / "check.py", "release_check")
-tarball = load(REPO / "tools" / "plugin" / "tarball.py", "plugin_tarball")
 VERSION: str = check.package_version()
 
 

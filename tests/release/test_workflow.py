@@ -8,7 +8,6 @@ call (a stand-in ``gh`` records it)."""
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
 import json
 import os
 import re
@@ -18,31 +17,17 @@ import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
 from pulumi_chartmogul.provider_host import schema
+from tests.release.scripts import check, tarball
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "release.yml"
-TARBALL_SCRIPT = REPO / "tools" / "plugin" / "tarball.py"
-CHECK_SCRIPT = REPO / "tools" / "release" / "check.py"
 PYTHON = REPO / ".venv" / "bin" / "python"
-
-
-def load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check = load(CHECK_SCRIPT, "release_check")
-tarball = load(TARBALL_SCRIPT, "plugin_tarball")
 VERSION: str = check.package_version()
 
 
